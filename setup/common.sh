@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Shared helpers for the setup scripts: sourced, never run directly.
+# Installs what is missing (Debian build deps, a virtualenv with Odoo 18 from
+# $ODOO_SRC and the project's requirements), makes sure PostgreSQL answers.
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_SRC="${ODOO_SRC:-/opt/odoo/18.0}"
+PYTHON="${PYTHON:-python3}"
+CACHE_DIR="${TOPERP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/toperp-helpdesk}"
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-$(id -un)}"
+export PGHOST PGPORT PGUSER
+
+log() { printf '\033[1m[toperp]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[toperp] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        die "need root to run: $* (install it by hand, or run as root)"; fi
+}
+
+apt_updated=""
+apt_install() {
+    # apt_install PKG... : install the Debian packages that are missing.
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    command -v apt-get >/dev/null || die "missing system packages (${missing[*]}) and no apt-get: install them by hand"
+    log "installing system packages: ${missing[*]}"
+    if [ -z "$apt_updated" ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+check_odoo_src() {
+    if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
+        die "no Odoo 18.0 source tree at ODOO_SRC=$ODOO_SRC.
+  Get the Odoo 18.0 Community source, e.g.
+      git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git /opt/odoo/18.0
+  or point ODOO_SRC at an existing checkout:  ODOO_SRC=/path/to/odoo ./setup/run.sh"
+    fi
+    grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" ||
+        die "$ODOO_SRC is not Odoo 18.0 (see $ODOO_SRC/odoo/release.py)"
+}
+
+# The virtualenv lives outside the clone, keyed by what goes into it, so that a
+# fresh clone with unchanged requirements reuses it (second runs are fast).
+venv_key() {
+    cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements.txt" "$REPO_DIR/setup/common.sh" |
+        "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
+}
+
+ensure_venv() {
+    check_odoo_src
+    apt_install libldap2-dev libsasl2-dev libpq-dev gcc
+    VENV="${TOPERP_VENV:-$CACHE_DIR/venv-$(venv_key)}"
+    export VENV
+    if [ -f "$VENV/.complete" ]; then
+        # Odoo's tree may have moved: keep the .pth pointing at it.
+        echo "$ODOO_SRC" > "$VENV/lib/python3.11/site-packages/odoo-src.pth" 2>/dev/null || true
+        return 0
+    fi
+    log "building virtualenv $VENV (Odoo from $ODOO_SRC)"
+    rm -rf "$VENV"
+    mkdir -p "$(dirname "$VENV")"
+    "$PYTHON" -m venv "$VENV"
+    local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+    "${pip[@]}" install "pip>=24" "setuptools<81" "setuptools_scm<9" wheel cython
+    # Old sdists (cbor2 5.4) do not build with setuptools>=81: build in the venv.
+    "${pip[@]}" install --no-build-isolation -r "$ODOO_SRC/requirements.txt"
+    "${pip[@]}" install -r "$REPO_DIR/requirements.txt"
+    # Odoo itself, as a path entry (an editable install breaks once addon wheels
+    # land in site-packages/odoo/addons).
+    local site
+    site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    echo "$ODOO_SRC" > "$site/odoo-src.pth"
+    "$VENV/bin/python" -c 'import odoo.release as r; assert r.version_info[:2] == (18, 0), r.version'
+    touch "$VENV/.complete"
+}
+
+pg_answers() { pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; }
+
+ensure_postgres() {
+    command -v pg_isready >/dev/null || apt_install postgresql postgresql-client
+    pg_answers && return 0
+    log "PostgreSQL does not answer on $PGHOST:$PGPORT: starting a local cluster"
+    if command -v pg_lsclusters >/dev/null && [ -n "$(pg_lsclusters -h 2>/dev/null)" ]; then
+        local ver name
+        read -r ver name _ < <(pg_lsclusters -h | head -1)
+        as_root pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start || true
+    else
+        apt_install postgresql
+        local ver
+        ver=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1)
+        [ -n "$ver" ] || die "PostgreSQL is installed but has no cluster; create one with pg_createcluster"
+        as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+    fi
+    local i
+    for i in $(seq 1 30); do pg_answers && break; sleep 1; done
+    pg_answers || die "PostgreSQL still does not answer on $PGHOST:$PGPORT; start it by hand (pg_ctlcluster 15 main start) or set PGHOST/PGPORT"
+    # Make sure our role exists (trust auth, as on a developer machine).
+    if ! psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+        as_root su postgres -c "createuser -s $PGUSER" ||
+            die "cannot create the PostgreSQL role $PGUSER; create it by hand"
+    fi
+}
+
+ensure_chromium() {
+    # Odoo silently skips tours without a browser: install Debian's chromium.
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null || apt_install chromium
+    command -v chromium >/dev/null || command -v chromium-browser >/dev/null ||
+        die "chromium is not installed and could not be installed: browser tests cannot run"
+}
+
+addons_path() {
+    echo "$ODOO_SRC/odoo/addons,$REPO_DIR"
+}
+
+odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"; }
+
+# write_conf FILE DB [extra lines...]: an Odoo configuration from setup/odoo.conf.
+write_conf() {
+    local file=$1 db=$2; shift 2
+    mkdir -p "$(dirname "$file")"
+    sed -e "s#@ADDONS_PATH@#$(addons_path)#" -e "s#@DB@#$db#" -e "s#@DATA_DIR@#$CACHE_DIR/data#" \
+        -e "s#@PGHOST@#$PGHOST#" -e "s#@PGPORT@#$PGPORT#" -e "s#@PGUSER@#$PGUSER#" \
+        "$REPO_DIR/setup/odoo.conf" > "$file"
+    local line
+    for line in "$@"; do echo "$line" >> "$file"; done
+}
+
+# check_log FILE: odoo-bin exits 0 even after logging an ERROR; we do not.
+check_log() {
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1" >/dev/null; then
+        grep -E -A20 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1" | head -80 >&2
+        die "Odoo logged errors (full log: $1)"
+    fi
+}
+
+ADDONS="toperp_helpdesk,toperp_helpdesk_sla,toperp_helpdesk_portal"
+# Only the addons that exist in this checkout (the project grows addon by addon).
+present_addons() {
+    local a out=()
+    IFS=, read -ra all <<< "$ADDONS"
+    for a in "${all[@]}"; do [ -f "$REPO_DIR/$a/__manifest__.py" ] && out+=("$a"); done
+    (IFS=,; echo "${out[*]}")
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Installs what is missing, lints, builds a throw-away database with the addons and
+# runs every test (pytest + pytest-odoo, HTTP server on for tours). Fails when a test
+# fails, errors or is skipped, when Odoo logs an ERROR, or when the linters complain.
+#
+#   ./setup/test.sh                  everything, as CI runs it
+#   ./setup/test.sh -k mail -x       extra arguments go to pytest
+#   TEST_DB=mydb REUSE_DB=1 ./setup/test.sh toperp_helpdesk/tests/test_x.py
+#                                    reuse (and update) a kept database: fast iteration
+#   SKIP_LINT=1 SKIP_DEMO=1          skip the lint step / the demo-data install check
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_DIR"
+
+ensure_venv
+ensure_postgres
+ensure_chromium
+
+if [ -z "${SKIP_LINT:-}" ]; then
+    log "lint: ruff"
+    "$VENV/bin/ruff" check . || die "ruff found problems (ruff check . --fix fixes most)"
+    log "lint: pylint-odoo"
+    # shellcheck disable=SC2046
+    "$VENV/bin/python" -m pylint --rcfile=.pylintrc $(present_addons | tr , ' ') ||
+        die "pylint-odoo found problems"
+fi
+
+ADDONS_HERE=$(present_addons)
+[ -n "$ADDONS_HERE" ] || die "no addon found in $REPO_DIR"
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/toperp-test.XXXXXX")
+DB="${TEST_DB:-toperp_test_$$}"
+CONF="$RUN_DIR/odoo.conf"
+write_conf "$CONF" "$DB"
+cleanup() {
+    if [ -z "${TEST_DB:-}" ]; then dropdb --if-exists "$DB" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+if [ -n "${REUSE_DB:-}" ] && psql -d "$DB" -Atc 'select 1' >/dev/null 2>&1; then
+    log "updating $ADDONS_HERE in the kept database $DB"
+    odoo_bin -c "$CONF" -d "$DB" -u "$ADDONS_HERE" --stop-after-init --log-level=warn \
+        --logfile= > "$RUN_DIR/install.log" 2>&1 || true
+else
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    log "installing $ADDONS_HERE into a fresh database $DB (no demo data)"
+    odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS_HERE" --without-demo=all --stop-after-init \
+        --log-level=warn --logfile= > "$RUN_DIR/install.log" 2>&1 || true
+fi
+check_log "$RUN_DIR/install.log"
+psql -d "$DB" -Atc "select 1 from ir_module_module where name='toperp_helpdesk' and state='installed'" |
+    grep -q 1 || { tail -50 "$RUN_DIR/install.log" >&2; die "the addons did not install"; }
+
+TEST_PATHS=()
+for a in ${ADDONS_HERE//,/ }; do [ -d "$a/tests" ] && TEST_PATHS+=("$a/tests"); done
+[ -d tests ] && TEST_PATHS+=(tests)
+if [ $# -gt 0 ]; then
+    case "$1" in -*) PYTEST_ARGS=("${TEST_PATHS[@]}" "$@");; *) PYTEST_ARGS=("$@");; esac
+else
+    PYTEST_ARGS=("${TEST_PATHS[@]}")
+fi
+
+log "running tests (pytest-odoo, HTTP server on, headless Chromium)"
+export TOPERP_REPO_DIR="$REPO_DIR" TOPERP_ODOO_SRC="$ODOO_SRC"
+set +e
+"$VENV/bin/python" -m pytest -p pytest_odoo --odoo-config="$CONF" --odoo-database="$DB" \
+    --odoo-http --odoo-log-level=warn -o cache_dir="$RUN_DIR/.pytest_cache" \
+    --junitxml="$RUN_DIR/junit.xml" -rfEs "${PYTEST_ARGS[@]}"
+rc=$?
+set -e
+[ -f "$RUN_DIR/junit.xml" ] || die "pytest wrote no report (exit $rc)"
+read -r tests failures errors skipped < <("$VENV/bin/python" - "$RUN_DIR/junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else list(root)
+tot = [sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")]
+print(*tot)
+PY
+)
+[ "$rc" -eq 0 ] || die "tests failed (pytest exit $rc: $failures failed, $errors errors)"
+[ "$tests" -gt 0 ] || die "no test ran"
+[ "$skipped" -eq 0 ] || die "$skipped test(s) were skipped: a skipped test is not a passed test"
+
+if [ -z "${SKIP_DEMO:-}" ] && [ $# -eq 0 ]; then
+    DEMO_DB="${DB}_demo"
+    log "checking that the addons install with their demo data ($DEMO_DB)"
+    dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1 || true
+    odoo_bin -c "$CONF" -d "$DEMO_DB" -i "$ADDONS_HERE" --stop-after-init --log-level=warn \
+        --logfile= > "$RUN_DIR/demo.log" 2>&1 || true
+    dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1 || true
+    check_log "$RUN_DIR/demo.log"
+fi
+log "OK: $tests tests passed, 0 skipped"
+echo "$tests passed, 0 failed"
