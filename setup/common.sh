@@ -48,10 +48,14 @@ check_odoo_src() {
 
 # The virtualenv lives outside the clone, keyed by what goes into it, so that a
 # fresh clone with unchanged requirements reuses it (second runs are fast).
+VENV_LAYOUT=1  # bump when ensure_venv changes how the venv is built
 venv_key() {
-    cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements.txt" "$REPO_DIR/setup/common.sh" |
+    { cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements.txt"; echo "$VENV_LAYOUT"; } |
         "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])'
 }
+
+# pip, without the noise of this machine's unreachable extra indexes.
+pip_quiet() { "$@" 2> >(grep -v "^WARNING: Location" >&2); }
 
 ensure_venv() {
     check_odoo_src
@@ -67,7 +71,7 @@ ensure_venv() {
     rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     "$PYTHON" -m venv "$VENV"
-    local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+    local pip=(pip_quiet "$VENV/bin/python" -m pip --disable-pip-version-check -q)
     "${pip[@]}" install "pip>=24" "setuptools<81" "setuptools_scm<9" wheel cython
     # Old sdists (cbor2 5.4) do not build with setuptools>=81: build in the venv.
     "${pip[@]}" install --no-build-isolation -r "$ODOO_SRC/requirements.txt"

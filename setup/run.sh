@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what is missing, creates the database "toperp" (addons + Vietnamese demo
+# data) when it does not exist, and serves Odoo at http://localhost:8069.
+#
+#   ./setup/run.sh                     serve (threaded mode)
+#   ./setup/run.sh --workers 4         Odoo's multi-process mode (+ a cron worker)
+#   TOPERP_DB=other ./setup/run.sh     another database name
+#   TOPERP_UPDATE=1 ./setup/run.sh     update the addons in an existing database first
+# Extra arguments go to odoo-bin.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_DIR"
+
+ensure_venv
+ensure_postgres
+
+DB="${TOPERP_DB:-toperp}"
+PORT="${TOPERP_PORT:-8069}"
+CONF="$CACHE_DIR/run/$DB.conf"
+write_conf "$CONF" "$DB" "http_port = $PORT" "proxy_mode = False"
+ADDONS_HERE=$(present_addons)
+
+installed=$(psql -d "$DB" -Atc "select count(*) from ir_module_module where name='toperp_helpdesk' and state='installed'" 2>/dev/null || echo 0)
+if [ "$installed" != "1" ]; then
+    log "creating database $DB with $ADDONS_HERE and Vietnamese demo data"
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    LOG="$CACHE_DIR/run/$DB-install.log"
+    odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS_HERE" --load-language=vi_VN --stop-after-init \
+        --log-level=warn --logfile= > "$LOG" 2>&1 || true
+    check_log "$LOG"
+    psql -d "$DB" -Atc "select 1 from ir_module_module where name='toperp_helpdesk' and state='installed'" |
+        grep -q 1 || { tail -40 "$LOG" >&2; dropdb --if-exists "$DB"; die "installation failed (log: $LOG)"; }
+elif [ -n "${TOPERP_UPDATE:-}" ]; then
+    log "updating $ADDONS_HERE in $DB"
+    LOG="$CACHE_DIR/run/$DB-update.log"
+    odoo_bin -c "$CONF" -d "$DB" -u "$ADDONS_HERE" --stop-after-init --log-level=warn --logfile= > "$LOG" 2>&1 || true
+    check_log "$LOG"
+fi
+
+# --workers N: several processes (and a separate cron worker); nothing else to set.
+log "serving $DB at http://localhost:$PORT (log in as admin / admin)"
+exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB" "$@"

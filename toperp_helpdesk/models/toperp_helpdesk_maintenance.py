@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ToperpHelpdeskMaintenance(models.Model):
+    _name = "toperp.helpdesk.maintenance"
+    _description = "Announced Maintenance Window"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    date_start = fields.Datetime(string="Start", required=True, tracking=True)
+    date_end = fields.Datetime(string="End", required=True, tracking=True)
+    announced_date = fields.Datetime(
+        string="Announced On",
+        tracking=True,
+        help="When the maintenance was announced by e-mail and on the website. Only "
+        "announced windows make tickets possibly out of scope and show on the portal.",
+    )
+    notice = fields.Html(translate=True, help="Text of the announcement, shown on the portal banner.")
+    service_type_ids = fields.Many2many(
+        "toperp.helpdesk.service.type", string="Service Types", help="Affected services; empty means all."
+    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    active = fields.Boolean(default=True)
+    ticket_ids = fields.One2many("toperp.helpdesk.ticket", "maintenance_id", string="Tickets")
+    ticket_count = fields.Integer(compute="_compute_ticket_count")
+
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["toperp.helpdesk.ticket"]._read_group(
+                [("maintenance_id", "in", self.ids)], ["maintenance_id"], ["__count"]
+            )
+        )
+        for window in self:
+            window.ticket_count = counts.get(window, 0)
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for window in self:
+            if window.date_end <= window.date_start:
+                raise ValidationError(self.env._("A maintenance window must end after it starts."))
+
+    @api.model
+    def _find_announced(self, moment, company=None):
+        """The announced window covering ``moment`` (UTC), if any."""
+        domain = [
+            ("announced_date", "!=", False),
+            ("announced_date", "<=", moment),
+            ("date_start", "<=", moment),
+            ("date_end", ">=", moment),
+        ]
+        if company:
+            domain += [("company_id", "in", [company.id, False])]
+        return self.search(domain, limit=1, order="date_start")
+
+    @api.model
+    def _get_banner_windows(self, moment, days_ahead=7):
+        """Announced windows active at ``moment`` or starting within ``days_ahead`` days."""
+        return self.search(
+            [
+                ("announced_date", "!=", False),
+                ("date_end", ">=", moment),
+                ("date_start", "<=", fields.Datetime.add(moment, days=days_ahead)),
+            ],
+            order="date_start",
+        )
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("toperp_helpdesk.toperp_helpdesk_ticket_action")
+        action["domain"] = [("maintenance_id", "=", self.id)]
+        action["context"] = {"active_test": False}
+        return action

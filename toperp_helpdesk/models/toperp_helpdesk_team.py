@@ -1,0 +1,155 @@
+import ast
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class ToperpHelpdeskTeam(models.Model):
+    _name = "toperp.helpdesk.team"
+    _description = "Helpdesk Team"
+    _inherit = ["mail.alias.mixin", "mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    def _default_stage_ids(self):
+        return self.env["toperp.helpdesk.stage"].search([("team_ids", "=", False)])
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    manager_id = fields.Many2one(
+        "res.users",
+        string="Team Manager",
+        check_company=True,
+        domain="[('share', '=', False)]",
+        help="Gets escalations of breached SLAs.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        string="Agents",
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    assign_method = fields.Selection(
+        [
+            ("manual", "Manual"),
+            ("round_robin", "Round-robin"),
+            ("least_loaded", "Least loaded"),
+        ],
+        string="Assignment",
+        default="least_loaded",
+        required=True,
+        help="How new tickets get an agent. Tickets of Priority-plan customers always go "
+        "to their dedicated agent.",
+    )
+    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
+    stage_ids = fields.Many2many(
+        "toperp.helpdesk.stage",
+        string="Stages",
+        default=_default_stage_ids,
+        help="Stages this team's tickets go through.",
+    )
+    autoclose_days = fields.Integer(
+        string="Auto-close After (days)",
+        default=7,
+        help="A ticket waiting on the customer with no answer for this many days is closed "
+        "automatically, with a reminder half-way. 0 disables it.",
+    )
+    hotline = fields.Char(
+        default="0865.444.886 (bấm phím 02)",
+        translate=True,
+        help="Phone number shown to customers for High and Critical incidents.",
+    )
+    ticket_ids = fields.One2many("toperp.helpdesk.ticket", "team_id", string="Tickets")
+    open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+    unassigned_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+
+    def _compute_ticket_counts(self):
+        Ticket = self.env["toperp.helpdesk.ticket"]
+        base = [("team_id", "in", self.ids), ("is_closed", "=", False)]
+        opened = dict(Ticket._read_group(base, ["team_id"], ["__count"]))
+        unassigned = dict(Ticket._read_group(base + [("user_id", "=", False)], ["team_id"], ["__count"]))
+        for team in self:
+            team.open_ticket_count = opened.get(team, 0)
+            team.unassigned_ticket_count = unassigned.get(team, 0)
+
+    # ------------------------------------------------------------------
+    # Mail alias
+    # ------------------------------------------------------------------
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get("toperp.helpdesk.ticket").id
+        if self.id:
+            values["alias_defaults"] = defaults = ast.literal_eval(self.alias_defaults or "{}")
+            defaults["team_id"] = self.id
+            defaults.setdefault("company_id", self.company_id.id)
+        return values
+
+    # ------------------------------------------------------------------
+    # Stages
+    # ------------------------------------------------------------------
+
+    def _stages(self):
+        self.ensure_one()
+        return self.stage_ids.sorted() or self._default_stage_ids().sorted()
+
+    def _stage_new(self):
+        return self._stages().filtered(lambda s: not s.is_closed)[:1]
+
+    def _stage_in_progress(self):
+        """First open stage after the initial one that does not wait on the customer."""
+        stages = self._stages().filtered(lambda s: not s.is_closed)
+        return (stages[1:].filtered(lambda s: not s.pauses_sla) or stages)[:1]
+
+    def _stage_waiting(self):
+        return self._stages().filtered(lambda s: s.pauses_sla and not s.is_closed)[:1]
+
+    def _stage_solved(self):
+        return self._stages().filtered("is_closed")[:1]
+
+    def _stage_cancelled(self):
+        return self._stages().filtered("is_closed")[-1:]
+
+    # ------------------------------------------------------------------
+    # Assignment
+    # ------------------------------------------------------------------
+
+    def _next_assignees(self, count):
+        """Agents for ``count`` new tickets, following the team's assignment method."""
+        self.ensure_one()
+        members = self.member_ids.filtered("active").sorted("id")
+        if self.assign_method == "manual" or not members:
+            return [self.env["res.users"]] * count
+        if self.assign_method == "round_robin":
+            # Lock the team row: two workers assigning at once take turns.
+            self.env.cr.execute(
+                SQL("SELECT last_assigned_user_id FROM toperp_helpdesk_team WHERE id = %s FOR UPDATE", self.id)
+            )
+            self.invalidate_recordset(["last_assigned_user_id"])
+            last = self.last_assigned_user_id
+            start = (list(members).index(last) + 1) if last in members else 0
+            chosen = [members[(start + i) % len(members)] for i in range(count)]
+            self.sudo().last_assigned_user_id = chosen[-1]
+            return chosen
+        load = dict(
+            self.env["toperp.helpdesk.ticket"].sudo()._read_group(
+                [("user_id", "in", members.ids), ("is_closed", "=", False)], ["user_id"], ["__count"]
+            )
+        )
+        counts = {user: load.get(user, 0) for user in members}
+        chosen = []
+        for _i in range(count):
+            user = min(members, key=lambda u: (counts[u], u.id))
+            counts[user] += 1
+            chosen.append(user)
+        return chosen
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("toperp_helpdesk.toperp_helpdesk_ticket_action")
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id, "search_default_open": 1}
+        return action

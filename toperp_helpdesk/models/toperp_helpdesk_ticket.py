@@ -1,0 +1,540 @@
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+from ..tools import intake
+
+_logger = logging.getLogger(__name__)
+
+CHANNELS = [
+    ("email", "E-mail"),
+    ("portal", "Portal"),
+    ("phone", "Phone"),
+    ("chat", "Chat"),
+    ("callback", "Call-back"),
+    ("backend", "Backend"),
+]
+# Channels whose tickets get an acknowledgement and, when incomplete, a request
+# for what is missing (staff fill phone/backend tickets themselves).
+CUSTOMER_CHANNELS = ("email", "portal")
+
+
+class ToperpHelpdeskTicket(models.Model):
+    _name = "toperp.helpdesk.ticket"
+    _description = "Helpdesk Ticket"
+    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _order = "is_closed, severity_rank desc, create_date, id"
+    _rec_names_search = ["number", "name"]
+    _primary_email = "partner_email"
+    _check_company_auto = True
+
+    def _default_team_id(self):
+        team_id = self.env.context.get("default_team_id")
+        if team_id:
+            return self.env["toperp.helpdesk.team"].browse(team_id)
+        return self.env["toperp.helpdesk.team"].search(
+            [("company_id", "in", [self.env.company.id, False])], limit=1
+        )
+
+    def _default_severity_id(self):
+        return self.env.ref("toperp_helpdesk.severity_low", raise_if_not_found=False) or self.env[
+            "toperp.helpdesk.severity"
+        ].search([], order="sequence", limit=1)
+
+    def _default_stage_id(self):
+        team = self._default_team_id()
+        if team:
+            return team._stage_new()
+        return self.env["toperp.helpdesk.stage"].search([("is_closed", "=", False)], limit=1)
+
+    number = fields.Char(
+        string="Reference", readonly=True, copy=False, index="trigram", default=lambda self: self.env._("New")
+    )
+    name = fields.Char(string="Title", required=True, tracking=True, index="trigram")
+    description = fields.Html(help="Path/steps that lead to the error, or the request to clarify.")
+    affected_url = fields.Char(string="Affected URL", help="Full URL of the page where the error shows.")
+    media_urls = fields.Text(
+        string="Media Links",
+        compute="_compute_media_urls",
+        store=True,
+        help="Screen recordings, videos and screenshots linked in the ticket (Loom, YouTube, images…).",
+    )
+    has_evidence_attachment = fields.Boolean(
+        string="Has Screenshot/Video", copy=False, help="An image or video file is attached."
+    )
+    missing_info = fields.Char(
+        compute="_compute_missing_info",
+        store=True,
+        help="What the report still lacks, among: title steps evidence.",
+    )
+    is_complete = fields.Boolean(compute="_compute_missing_info", store=True, string="Complete")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", tracking=True, index=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+    )
+    partner_name = fields.Char(string="Contact Name")
+    partner_email = fields.Char(
+        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False
+    )
+    partner_phone = fields.Char(
+        string="Contact Phone", compute="_compute_partner_contact", store=True, readonly=False
+    )
+    support_plan = fields.Selection(related="commercial_partner_id.toperp_support_plan", store=True)
+    support_suspended = fields.Boolean(
+        related="commercial_partner_id.toperp_support_suspended", store=True, string="Customer Suspended"
+    )
+    severity_id = fields.Many2one(
+        "toperp.helpdesk.severity",
+        required=True,
+        tracking=True,
+        default=_default_severity_id,
+        ondelete="restrict",
+        index=True,
+    )
+    severity_description = fields.Text(related="severity_id.description", string="Severity Criteria")
+    severity_code = fields.Selection(related="severity_id.code", store=True, string="Severity Code")
+    severity_rank = fields.Integer(related="severity_id.sequence", store=True, string="Severity Rank")
+    suggested_severity_id = fields.Many2one(
+        "toperp.helpdesk.severity",
+        compute="_compute_suggested_severity_id",
+        store=True,
+        help="Severity the policy's criteria suggest from the title and description.",
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="backend", tracking=True, index=True)
+    service_type_id = fields.Many2one(
+        "toperp.helpdesk.service.type",
+        compute="_compute_service_type_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    team_id = fields.Many2one(
+        "toperp.helpdesk.team", default=_default_team_id, tracking=True, index=True, check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assigned to",
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    stage_id = fields.Many2one(
+        "toperp.helpdesk.stage",
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        default=_default_stage_id,
+        group_expand="_read_group_stage_ids",
+        domain="['|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    tag_ids = fields.Many2many("toperp.helpdesk.tag", string="Tags")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    scope_reason_id = fields.Many2one(
+        "toperp.helpdesk.scope.reason", string="Out-of-scope Reason", tracking=True, copy=False, index=True
+    )
+    is_out_of_scope = fields.Boolean(compute="_compute_is_out_of_scope", store=True)
+    maintenance_id = fields.Many2one(
+        "toperp.helpdesk.maintenance",
+        string="During Maintenance",
+        copy=False,
+        index="btree_not_null",
+        help="Opened during this announced maintenance window: possibly out of scope.",
+    )
+    color = fields.Integer()
+    kanban_state = fields.Selection(
+        [("normal", "In progress"), ("blocked", "Blocked"), ("done", "Ready")], default="normal"
+    )
+    first_response_date = fields.Datetime(
+        string="First Agent Reply", readonly=True, copy=False, help="First public reply of an agent."
+    )
+    last_customer_message_date = fields.Datetime(readonly=True, copy=False)
+    last_agent_reply_date = fields.Datetime(readonly=True, copy=False)
+    last_stage_update = fields.Datetime(
+        readonly=True, copy=False, default=fields.Datetime.now, index=True
+    )
+    close_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    autoclose_reminder_date = fields.Datetime(readonly=True, copy=False)
+    ack_sent = fields.Boolean(readonly=True, copy=False)
+    hotline = fields.Char(related="team_id.hotline")
+
+    _sql_constraints = [
+        ("number_company_uniq", "unique(number, company_id)", "Ticket references must be unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    @api.depends("description", "affected_url")
+    def _compute_media_urls(self):
+        for ticket in self:
+            text = intake.html_to_text(ticket.description)
+            links = intake.media_urls(text, " ".join(intake.hrefs(ticket.description)), ticket.affected_url)
+            ticket.media_urls = "\n".join(links) or False
+
+    @api.depends("name", "description", "affected_url", "has_evidence_attachment")
+    def _compute_missing_info(self):
+        for ticket in self:
+            missing = intake.missing_info(
+                ticket.name,
+                ticket.description,
+                extra_urls=[ticket.affected_url],
+                has_evidence_attachment=ticket.has_evidence_attachment,
+            )
+            ticket.missing_info = " ".join(missing) or False
+            ticket.is_complete = not missing
+
+    @api.depends("name", "description")
+    def _compute_suggested_severity_id(self):
+        Severity = self.env["toperp.helpdesk.severity"]
+        for ticket in self:
+            text = f"{ticket.name or ''}\n{intake.html_to_text(ticket.description)}"
+            ticket.suggested_severity_id = Severity._suggest_for_text(text)
+
+    @api.depends("partner_id")
+    def _compute_partner_contact(self):
+        for ticket in self:
+            if ticket.partner_id.email:
+                ticket.partner_email = ticket.partner_id.email
+            if ticket.partner_id.phone or ticket.partner_id.mobile:
+                ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
+
+    @api.depends("partner_id")
+    def _compute_service_type_id(self):
+        for ticket in self:
+            bought = ticket.partner_id.commercial_partner_id.toperp_service_type_ids
+            if bought and ticket.service_type_id not in bought:
+                ticket.service_type_id = bought[:1]
+
+    @api.depends("scope_reason_id")
+    def _compute_is_out_of_scope(self):
+        for ticket in self:
+            ticket.is_out_of_scope = bool(ticket.scope_reason_id)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        team_id = self.env.context.get("default_team_id")
+        stage_domain = [("team_ids", "=", False)]
+        if team_id:
+            stage_domain = ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
+        return stages.search(stage_domain)
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for ticket in self:
+            ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number else ticket.name
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        Maintenance = self.env["toperp.helpdesk.maintenance"].sudo()
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                "toperp.helpdesk.ticket"
+            ) or self.env._("New")
+            if vals.get("team_id") and not vals.get("stage_id"):
+                vals["stage_id"] = self.env["toperp.helpdesk.team"].browse(vals["team_id"])._stage_new().id
+            if "maintenance_id" not in vals:
+                vals["maintenance_id"] = Maintenance._find_announced(now, company).id or False
+        tickets = super().create(vals_list)
+        tickets._assign_agents()
+        for ticket in tickets.filtered("partner_id"):
+            ticket.message_subscribe(partner_ids=ticket.partner_id.ids)
+        return tickets
+
+    def write(self, vals):
+        closing = False
+        if "stage_id" in vals:
+            now = fields.Datetime.now()
+            closing = self.env["toperp.helpdesk.stage"].browse(vals["stage_id"]).is_closed
+            vals = dict(vals, last_stage_update=now, autoclose_reminder_date=False)
+            if not closing:
+                vals["close_date"] = False
+        res = super().write(vals)
+        if closing:
+            # Tickets moving between closing stages keep their first closing date.
+            self.filtered(lambda t: not t.close_date).write({"close_date": fields.Datetime.now()})
+        if vals.get("partner_id"):
+            self.message_subscribe(partner_ids=[vals["partner_id"]])
+        return res
+
+    # ------------------------------------------------------------------
+    # Assignment
+    # ------------------------------------------------------------------
+
+    def _assign_agents(self):
+        """Give new tickets an agent: the customer's dedicated agent (Priority plan),
+        else the team's round-robin or least-loaded member."""
+        unassigned = self.filtered(lambda t: not t.user_id and not t.is_closed)
+        by_team = defaultdict(lambda: self.browse())
+        for ticket in unassigned:
+            dedicated = ticket.commercial_partner_id.toperp_dedicated_user_id
+            if ticket.support_plan == "priority" and dedicated and dedicated.active:
+                ticket.user_id = dedicated
+            elif ticket.team_id:
+                by_team[ticket.team_id] |= ticket
+        for team, tickets in by_team.items():
+            for ticket, user in zip(tickets, team.sudo()._next_assignees(len(tickets)), strict=True):
+                if user:
+                    ticket.user_id = user
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or ""
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if not partner and tools.email_normalize(email_from):
+            name, email = tools.parse_contact_from_email(email_from)
+            lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else False
+            partner = self.env["res.partner"].sudo().create(
+                {"name": name or email, "email": email, "lang": lang}
+            )
+            msg_dict["author_id"] = partner.id
+        subject = (msg_dict.get("subject") or "").strip()
+        values.setdefault("name", subject or self.env._("(no subject)"))
+        values.setdefault("description", msg_dict.get("body"))
+        values.setdefault("channel", "email")
+        values["partner_id"] = partner.id
+        values.setdefault("partner_email", email_from)
+        if partner.commercial_partner_id.is_company or partner.parent_id:
+            values.setdefault("company_id", values.get("company_id") or self.env.company.id)
+        ticket = super().message_new(msg_dict, custom_values=values)
+        cc_emails = tools.email_split(msg_dict.get("cc") or "")
+        if cc_emails:
+            cc_partners = ticket._mail_find_partner_from_emails(cc_emails, records=ticket, force_create=True)
+            aliases = set(self.env["mail.alias"].sudo().search([]).mapped("display_name"))
+            ticket.message_subscribe(
+                partner_ids=[p.id for p in cc_partners if p and p.email_normalized not in aliases]
+            )
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        cc_emails = tools.email_split(msg_dict.get("cc") or "")
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        if cc_emails:
+            cc_partners = self._mail_find_partner_from_emails(cc_emails, records=self, force_create=True)
+            self.message_subscribe(partner_ids=[p.id for p in cc_partners if p])
+        return res
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        if self.env.context.get("toperp_auto_reply") or len(self) != 1:
+            return res
+        if message.message_type not in ("email", "comment"):
+            return res
+        if message.attachment_ids.filtered(lambda a: intake.is_evidence_mimetype(a.mimetype)):
+            if not self.has_evidence_attachment:
+                self.sudo().has_evidence_attachment = True
+        if message.is_internal or message.subtype_id.internal or not message.subtype_id:
+            return res
+        author = message.author_id
+        if author and author.user_ids.filtered(lambda u: not u.share) and author != self.env.ref(
+            "base.partner_root"
+        ):
+            self.sudo()._on_agent_reply(message)
+        elif not author or author.commercial_partner_id == self.commercial_partner_id or (
+            author in self.message_partner_ids
+        ):
+            self.sudo()._on_customer_message(message)
+        return res
+
+    def _on_agent_reply(self, message):
+        """A public reply of an agent (internal user) was posted."""
+        values = {"last_agent_reply_date": message.date}
+        if not self.first_response_date:
+            values["first_response_date"] = message.date
+        self.write(values)
+
+    def _on_customer_message(self, message):
+        """A customer wrote (e-mail or portal). First message: acknowledge it;
+        later: an answer while we wait on them brings the ticket back to us."""
+        values = {"last_customer_message_date": message.date}
+        if not self.ack_sent and self.channel in CUSTOMER_CHANNELS:
+            self.write(values)
+            self._send_acknowledgement()
+            return
+        if self.stage_id.pauses_sla and self.team_id:
+            values["stage_id"] = self.team_id._stage_in_progress().id
+        elif self.is_closed and self.team_id and not self.scope_reason_id:
+            # A customer answering a solved ticket reopens it.
+            values["stage_id"] = self.team_id._stage_in_progress().id
+        self.write(values)
+
+    def _send_acknowledgement(self):
+        """Acknowledge a new ticket; when information is missing the same e-mail asks
+        for it and the ticket waits on the customer."""
+        for ticket in self:
+            ticket.ack_sent = True
+            if not ticket.partner_id or not (ticket.partner_id.email or ticket.partner_email):
+                continue
+            template = self.env.ref("toperp_helpdesk.mail_template_ticket_ack")
+            ticket.with_context(toperp_auto_reply=True).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment", message_type="auto_comment"
+            )
+            if ticket.missing_info and ticket.channel == "email" and ticket.team_id:
+                waiting = ticket.team_id._stage_waiting()
+                if waiting:
+                    ticket.stage_id = waiting
+
+    def _notify_by_email_get_headers(self, headers=None):
+        headers = super()._notify_by_email_get_headers(headers=headers)
+        if self.env.context.get("toperp_auto_reply"):
+            # RFC 3834: other robots must not answer our automatic e-mails.
+            headers["Auto-Submitted"] = "auto-replied"
+            headers["X-Auto-Response-Suppress"] = "All"
+        return headers
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        ticket = self[0]
+        if "stage_id" in changes and ticket.stage_id.template_id and ticket.partner_id:
+            res["stage_id"] = (
+                ticket.stage_id.template_id,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env.ref("mail.mt_comment").id,
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("toperp_helpdesk.mt_ticket_stage")
+        return super()._track_subtype(init_values)
+
+    def _creation_subtype(self):
+        return self.env.ref("toperp_helpdesk.mt_ticket_new")
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id and self.partner_id not in self.message_partner_ids:
+            self._message_add_suggested_recipient(
+                recipients, partner=self.partner_id, reason=self.env._("Customer")
+            )
+        return recipients
+
+    # ------------------------------------------------------------------
+    # Helpers for templates
+    # ------------------------------------------------------------------
+
+    def _customer_lang(self):
+        """The customer's language; Vietnamese, TopERP's support language, by default."""
+        self.ensure_one()
+        return self.partner_id.lang or "vi_VN"
+
+    def _support_email_from(self):
+        """Sender of automatic e-mails: the team's alias when it has a domain."""
+        self.ensure_one()
+        alias = self.team_id.sudo().alias_id
+        if alias.alias_full_name and "@" in alias.alias_full_name:
+            return tools.formataddr((self.team_id.name, alias.alias_full_name))
+        return self.company_id.email_formatted or self.env.user.email_formatted
+
+    def _missing_info_labels(self):
+        """Human labels of what is missing, in the current language."""
+        self.ensure_one()
+        labels = {
+            "title": self.env._("a short title describing the error or request"),
+            "steps": self.env._("the path/steps that lead to the error, or the request to clarify"),
+            "evidence": self.env._(
+                "screenshots or a video showing the full URL of the page (a Loom link is welcome)"
+            ),
+        }
+        return [labels[code] for code in (self.missing_info or "").split() if code in labels]
+
+    def _get_ack_response_deadline(self):
+        """Deadline of the first response promised in the acknowledgement (SLA addon)."""
+        return False
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_accept_suggested_severity(self):
+        for ticket in self.filtered("suggested_severity_id"):
+            ticket.severity_id = ticket.suggested_severity_id
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.user.id})
+
+    def action_out_of_scope(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("toperp_helpdesk.toperp_helpdesk_scope_wizard_action")
+        action["context"] = {"active_ids": self.ids, "active_model": self._name}
+        return action
+
+    def action_reopen(self):
+        for ticket in self.filtered("is_closed"):
+            ticket.write({"stage_id": ticket.team_id._stage_in_progress().id, "scope_reason_id": False})
+
+    # ------------------------------------------------------------------
+    # Cron: auto-close tickets waiting on the customer
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_autoclose(self, batch_size=500):
+        """Remind, then close, tickets waiting on a customer who does not answer.
+
+        Rows are locked with SKIP LOCKED so that several workers (or hosts) running
+        the cron at once never remind or close a ticket twice.
+        """
+        now = fields.Datetime.now()
+        done = 0
+        for team in self.env["toperp.helpdesk.team"].search([("autoclose_days", ">", 0)]):
+            close_before = fields.Datetime.subtract(now, days=team.autoclose_days)
+            remind_before = fields.Datetime.subtract(now, hours=team.autoclose_days * 12)
+            rows = self.env.execute_query(SQL(
+                """
+                SELECT t.id FROM toperp_helpdesk_ticket t
+                  JOIN toperp_helpdesk_stage s ON s.id = t.stage_id
+                 WHERE t.team_id = %s AND s.pauses_sla AND NOT s.is_closed
+                   AND t.last_stage_update <= %s
+                   AND (t.last_stage_update <= %s OR t.autoclose_reminder_date IS NULL)
+                 ORDER BY t.last_stage_update
+                 LIMIT %s
+                   FOR UPDATE OF t SKIP LOCKED
+                """,
+                team.id, remind_before, close_before, batch_size,
+            ))
+            tickets = self.browse([row[0] for row in rows])
+            to_close = tickets.filtered(lambda t, limit=close_before: t.last_stage_update <= limit)
+            to_remind = tickets - to_close
+            for ticket in to_remind:
+                ticket.with_context(toperp_auto_reply=True).message_post_with_source(
+                    "toperp_helpdesk.mail_template_ticket_autoclose_reminder",
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="auto_comment",
+                )
+            to_remind.write({"autoclose_reminder_date": now})
+            solved = team._stage_solved()
+            for ticket in to_close:
+                ticket.with_context(toperp_auto_reply=True).message_post_with_source(
+                    "toperp_helpdesk.mail_template_ticket_autoclosed",
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="auto_comment",
+                )
+            if solved:
+                to_close.with_context(mail_notrack=False).write({"stage_id": solved.id})
+            done += len(tickets)
+        if done >= batch_size:
+            self.env.ref("toperp_helpdesk.ir_cron_ticket_autoclose")._trigger()
+        return done

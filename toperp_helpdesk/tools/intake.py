@@ -1,0 +1,187 @@
+"""Reading what a customer sent: completeness, media links, severity hints.
+
+Plain Python, no Odoo import, so that it is tested without a database and reused
+by the mail gateway, the backend and the portal.
+
+The support policy asks every report for three things:
+
+* ``title``: a short title describing the error or request;
+* ``steps``: the path/steps that lead to the error, or the request to clarify;
+* ``evidence``: screenshots or a video showing the full URL (Loom allowed).
+"""
+
+import re
+import unicodedata
+
+MISSING_CODES = ("title", "steps", "evidence")
+
+URL_RE = re.compile(r"""https?://[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
+
+# Links that are screen recordings, videos or screenshots.
+MEDIA_HOST_RE = re.compile(
+    r"^https?://(?:[\w-]+\.)*("
+    r"loom\.com|youtube\.com|youtu\.be|vimeo\.com|drive\.google\.com|photos\.app\.goo\.gl|"
+    r"prnt\.sc|prntscr\.com|imgur\.com|i\.imgur\.com|gyazo\.com|snipboard\.io|"
+    r"monosnap\.com|cl\.ly|share\.vidyard\.com|screencast\.com|screencast-o-matic\.com|"
+    r"streamable\.com|dropbox\.com|onedrive\.live\.com|1drv\.ms|zalo\.me/g|"
+    r"tinypic\.com|postimg\.cc|ibb\.co|awesomescreenshot\.com|jam\.dev|scribehow\.com"
+    r")(?:[/:?#]|$)",
+    re.IGNORECASE,
+)
+MEDIA_EXT_RE = re.compile(
+    r"\.(png|jpe?g|gif|webp|bmp|heic|mp4|mov|webm|mkv|avi)(?:[?#]|$)", re.IGNORECASE
+)
+EVIDENCE_MIMETYPE_PREFIXES = ("image/", "video/")
+
+# Titles that say nothing about the problem.
+GENERIC_TITLES = {
+    "", "no subject", "(no subject)", "re", "fw", "fwd", "help", "support", "hi",
+    "hello", "urgent", "error", "bug", "issue", "problem", "question", "request",
+    "ho tro", "can ho tro", "loi", "bao loi", "gap", "khan cap", "xin chao", "chao",
+    "hoi", "cau hoi", "yeu cau", "van de", "su co", "toperp", "odoo",
+}
+MIN_STEPS_WORDS = 5
+
+TAG_RE = re.compile(r"<[^>]+>")
+BLOCK_TAG_RE = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)[^>]*>", re.IGNORECASE)
+QUOTE_HEADER_RE = re.compile(
+    r"^(on .{0,200} wrote:|vào .{0,200} đã viết:|-{2,} ?original message|từ: .*|from: .*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def fold(text):
+    """Lower-case, strip Vietnamese diacritics (``đ`` → ``d``), squeeze spaces.
+
+    Customers often type without accents ("khong dang nhap duoc"): matching on the
+    folded form finds both spellings.
+    """
+    text = (text or "").lower().replace("đ", "d")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def html_to_text(html):
+    """Visible text of an HTML fragment (good enough for word counts and links)."""
+    if not html:
+        return ""
+    text = BLOCK_TAG_RE.sub("\n", str(html))
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.S | re.I)
+    text = TAG_RE.sub(" ", text)
+    for entity, char in (("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'),
+                         ("&#39;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def strip_quoted(text):
+    """Drop the quoted previous message below "On … wrote:" and ``>`` lines."""
+    match = QUOTE_HEADER_RE.search(text or "")
+    if match:
+        text = text[: match.start()]
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+
+
+def find_urls(*texts):
+    """Every distinct http(s) URL in the texts, in order of appearance."""
+    seen = []
+    for text in texts:
+        for url in URL_RE.findall(text or ""):
+            url = url.rstrip(".,;:!?")
+            if url not in seen:
+                seen.append(url)
+    return seen
+
+
+def hrefs(html):
+    """URLs in ``href``/``src`` attributes of an HTML fragment."""
+    return re.findall(r"""(?:href|src)\s*=\s*["'](https?://[^"']+)["']""", str(html or ""), re.I)
+
+
+def is_media_url(url):
+    """True for a screen recording, video or screenshot link (Loom, YouTube, image…)."""
+    return bool(MEDIA_HOST_RE.match(url or "") or MEDIA_EXT_RE.search(url or ""))
+
+
+def media_urls(*texts):
+    return [url for url in find_urls(*texts) if is_media_url(url)]
+
+
+def is_evidence_mimetype(mimetype):
+    return (mimetype or "").lower().startswith(EVIDENCE_MIMETYPE_PREFIXES)
+
+
+def title_is_meaningful(title):
+    folded = fold(re.sub(r"^\s*((re|fw|fwd|tl|tr)\s*:\s*)+", "", title or "", flags=re.I))
+    return folded not in GENERIC_TITLES and len(folded.replace(" ", "")) >= 4
+
+
+def steps_are_described(description_html):
+    text = strip_quoted(html_to_text(description_html))
+    text = URL_RE.sub(" ", text)
+    return len(re.findall(r"\w+", text)) >= MIN_STEPS_WORDS
+
+
+def missing_info(title, description_html, extra_urls=(), has_evidence_attachment=False):
+    """The codes (among ``MISSING_CODES``) of what a report still lacks."""
+    missing = []
+    if not title_is_meaningful(title):
+        missing.append("title")
+    if not steps_are_described(description_html):
+        missing.append("steps")
+    text = html_to_text(description_html)
+    links = media_urls(text, " ".join(hrefs(description_html)), " ".join(u for u in extra_urls if u))
+    if not (has_evidence_attachment or links):
+        missing.append("evidence")
+    return missing
+
+
+def suggest_severity(text, keywords_by_code, rank_by_code):
+    """The most urgent severity code whose keywords occur in the text, or None.
+
+    :param keywords_by_code: {code: iterable of keywords (any accents/case)}
+    :param rank_by_code: {code: rank}, higher is more urgent
+    """
+    folded = f" {fold(text)} "
+    best = None
+    for code, keywords in keywords_by_code.items():
+        for keyword in keywords:
+            key = fold(keyword)
+            if key and f" {key} " in folded:
+                if best is None or rank_by_code.get(code, 0) > rank_by_code.get(best, 0):
+                    best = code
+                break
+    return best
+
+
+def split_keywords(text):
+    """Keywords as typed by an admin: one per line or comma separated."""
+    return [k.strip() for k in re.split(r"[\n,;]", text or "") if k.strip()]
+
+
+
+def is_automatic_message(headers, email_from=""):
+    """True for auto-replies, bulk mail and delivery reports (RFC 3834 and friends).
+
+    :param headers: mapping of lower-cased header names to values
+    """
+    auto = (headers.get("auto-submitted") or "").strip().lower()
+    if auto and auto != "no":
+        return True
+    if any(headers.get(h) for h in ("x-autoreply", "x-autorespond")):
+        return True
+    if (headers.get("precedence") or "").strip().lower() in ("bulk", "junk", "auto_reply", "list"):
+        return True
+    if headers.get("list-id") or headers.get("list-unsubscribe"):
+        return True
+    if "report-type=delivery-status" in (headers.get("content-type") or "").lower():
+        return True
+    local = (email_from or "").split("@")[0].strip("<\" ").lower()
+    return local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
+
+
+def wants_no_auto_reply(headers):
+    """The sender asked not to get automatic answers (Outlook's header)."""
+    value = (headers.get("x-auto-response-suppress") or "").lower()
+    return any(word in value for word in ("all", "autoreply", "oof"))
