@@ -29,7 +29,9 @@ ADDONS_HERE=$(present_addons)
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/toperp-test.XXXXXX")
 DB="${TEST_DB:-toperp_test_$$}"
 CONF="$RUN_DIR/odoo.conf"
-write_conf "$CONF" "$DB"
+# A free port of our own: tests may run beside ./setup/run.sh or another test run.
+HTTP_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+write_conf "$CONF" "$DB" "http_port = $HTTP_PORT"
 cleanup() {
     if [ -z "${TEST_DB:-}" ]; then dropdb --if-exists "$DB" >/dev/null 2>&1 || true; fi
 }
@@ -61,8 +63,8 @@ fi
 log "running tests (pytest-odoo, HTTP server on, headless Chromium)"
 export TOPERP_REPO_DIR="$REPO_DIR" TOPERP_ODOO_SRC="$ODOO_SRC"
 set +e
-"$VENV/bin/python" -m pytest -p pytest_odoo --odoo-config="$CONF" --odoo-database="$DB" \
-    --odoo-http --odoo-log-level=warn -o cache_dir="$RUN_DIR/.pytest_cache" \
+"$VENV/bin/python" -m pytest --odoo-config="$CONF" --odoo-database="$DB" \
+    --odoo-http --odoo-extra=test-enable --odoo-log-level=warn -o cache_dir="$RUN_DIR/.pytest_cache" \
     --junitxml="$RUN_DIR/junit.xml" -rfEs "${PYTEST_ARGS[@]}"
 rc=$?
 set -e
