@@ -64,7 +64,7 @@ log "running tests (pytest-odoo, HTTP server on, headless Chromium)"
 export TOPERP_REPO_DIR="$REPO_DIR" TOPERP_ODOO_SRC="$ODOO_SRC"
 set +e
 "$VENV/bin/python" -m pytest --odoo-config="$CONF" --odoo-database="$DB" \
-    --odoo-http --odoo-extra=test-enable --odoo-log-level=warn -o cache_dir="$RUN_DIR/.pytest_cache" \
+    --odoo-log-level=warn -o cache_dir="$RUN_DIR/.pytest_cache" \
     --junitxml="$RUN_DIR/junit.xml" -rfEs "${PYTEST_ARGS[@]}"
 rc=$?
 set -e
