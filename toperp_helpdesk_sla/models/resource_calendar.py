@@ -1,0 +1,85 @@
+from odoo import api, models, tools
+
+from ..clock import BusinessClock
+
+# Fields of resource.calendar that change its compiled clock.
+CLOCK_FIELDS = {
+    "tz", "two_weeks_calendar", "company_id", "attendance_ids", "leave_ids", "global_leave_ids",
+}
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    def write(self, vals):
+        res = super().write(vals)
+        if CLOCK_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        # Attendances go with the calendar (SQL cascade, no unlink() call) and its
+        # leaves lose their calendar, which makes them global for every calendar.
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    # No create() override: a new id has nothing cached yet, and the attendances
+    # and leaves created with it go through their own create(), which clears.
+
+    @api.model
+    def _toperp_clock_for(self, calendar):
+        """The business clock of ``calendar``, or the 24/7 clock when it is empty."""
+        if not calendar:
+            return BusinessClock.always()
+        calendar.ensure_one()
+        if not isinstance(calendar.id, int):
+            return calendar._toperp_compile_clock()  # new record: do not cache
+        return calendar._toperp_business_clock()
+
+    @tools.ormcache("self.id")
+    def _toperp_business_clock(self):
+        """The compiled clock of this calendar, cached per registry.
+
+        Cleared (in every worker, through the database signalling) whenever a
+        calendar, attendance or global leave changes.
+        """
+        return self._toperp_compile_clock()
+
+    def _toperp_compile_clock(self):
+        """Compile the calendar into a BusinessClock, with what Odoo's plan_hours and
+        get_work_hours_count (compute_leaves=True, no resource) would read: global
+        attendances that are not breaks or sections, leaves of type ``leave`` without
+        resource on this calendar or on no calendar. Read as superuser: the clock is
+        shared by every user.
+        """
+        self.ensure_one()
+        calendar = self.sudo()
+        attendances = [
+            (
+                int(attendance.dayofweek),
+                attendance.hour_from,
+                attendance.hour_to,
+                int(attendance.week_type or 0),
+                attendance.date_from,
+                attendance.date_to,
+            )
+            for attendance in calendar.attendance_ids
+            if not attendance.display_type
+            and attendance.day_period != "lunch"
+            and not attendance.resource_id
+        ]
+        leaves = calendar.env["resource.calendar.leaves"].search_fetch(
+            [
+                ("calendar_id", "in", [False, calendar._origin.id or 0]),
+                ("resource_id", "=", False),
+                ("time_type", "=", "leave"),
+            ],
+            ["date_from", "date_to"],
+        )
+        return BusinessClock(
+            attendances,
+            calendar.tz,
+            [(leave.date_from, leave.date_to) for leave in leaves],
+            two_weeks=calendar.two_weeks_calendar,
+        )
