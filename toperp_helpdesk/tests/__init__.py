@@ -1,2 +1,2 @@
-from . import test_ticket_smoke
 from . import test_http_smoke
+from . import test_mail_gateway
