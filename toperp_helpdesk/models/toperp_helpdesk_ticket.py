@@ -61,6 +61,12 @@ class ToperpHelpdeskTicket(models.Model):
         store=True,
         help="Screen recordings, videos and screenshots linked in the ticket (Loom, YouTube, images…).",
     )
+    customer_followup = fields.Text(
+        string="Customer Additions",
+        readonly=True,
+        copy=False,
+        help="What the customer sent by reply while the report was incomplete (quoted text removed).",
+    )
     has_evidence_attachment = fields.Boolean(
         string="Has Screenshot/Video", copy=False, help="An image or video file is attached."
     )
@@ -174,14 +180,16 @@ class ToperpHelpdeskTicket(models.Model):
     # Compute
     # ------------------------------------------------------------------
 
-    @api.depends("description", "affected_url")
+    @api.depends("description", "affected_url", "customer_followup")
     def _compute_media_urls(self):
         for ticket in self:
             text = intake.html_to_text(ticket.description)
-            links = intake.media_urls(text, " ".join(intake.hrefs(ticket.description)), ticket.affected_url)
+            links = intake.media_urls(
+                text, " ".join(intake.hrefs(ticket.description)), ticket.affected_url, ticket.customer_followup
+            )
             ticket.media_urls = "\n".join(links) or False
 
-    @api.depends("name", "description", "affected_url", "has_evidence_attachment")
+    @api.depends("name", "description", "affected_url", "customer_followup", "has_evidence_attachment")
     def _compute_missing_info(self):
         for ticket in self:
             missing = intake.missing_info(
@@ -189,6 +197,7 @@ class ToperpHelpdeskTicket(models.Model):
                 ticket.description,
                 extra_urls=[ticket.affected_url],
                 has_evidence_attachment=ticket.has_evidence_attachment,
+                extra_text=ticket.customer_followup,
             )
             ticket.missing_info = " ".join(missing) or False
             ticket.is_complete = not missing
@@ -300,39 +309,40 @@ class ToperpHelpdeskTicket(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         values = dict(custom_values or {})
         email_from = msg_dict.get("email_from") or ""
+        name, email = tools.parse_contact_from_email(email_from)
         partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
-        if not partner and tools.email_normalize(email_from):
-            name, email = tools.parse_contact_from_email(email_from)
-            lang = "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else False
+        if not partner and email:
+            # An unknown sender becomes a contact: Vietnamese is the support language.
             partner = self.env["res.partner"].sudo().create(
-                {"name": name or email, "email": email, "lang": lang}
+                {"name": name or email, "email": email, "lang": self._default_customer_lang()}
             )
             msg_dict["author_id"] = partner.id
-        subject = (msg_dict.get("subject") or "").strip()
-        values.setdefault("name", subject or self.env._("(no subject)"))
+        values.setdefault("name", (msg_dict.get("subject") or "").strip() or self.env._("(no subject)"))
         values.setdefault("description", msg_dict.get("body"))
         values.setdefault("channel", "email")
         values["partner_id"] = partner.id
-        values.setdefault("partner_email", email_from)
-        if partner.commercial_partner_id.is_company or partner.parent_id:
-            values.setdefault("company_id", values.get("company_id") or self.env.company.id)
         ticket = super().message_new(msg_dict, custom_values=values)
-        cc_emails = tools.email_split(msg_dict.get("cc") or "")
-        if cc_emails:
-            cc_partners = ticket._mail_find_partner_from_emails(cc_emails, records=ticket, force_create=True)
-            aliases = set(self.env["mail.alias"].sudo().search([]).mapped("display_name"))
-            ticket.message_subscribe(
-                partner_ids=[p.id for p in cc_partners if p and p.email_normalized not in aliases]
-            )
+        if email and ticket.partner_email != email:
+            # mail.thread stores the raw "Name <address>": keep the address only.
+            ticket.partner_email = email
+        ticket._subscribe_cc(msg_dict.get("cc"))
         return ticket
 
     def message_update(self, msg_dict, update_vals=None):
-        cc_emails = tools.email_split(msg_dict.get("cc") or "")
         res = super().message_update(msg_dict, update_vals=update_vals)
-        if cc_emails:
-            cc_partners = self._mail_find_partner_from_emails(cc_emails, records=self, force_create=True)
-            self.message_subscribe(partner_ids=[p.id for p in cc_partners if p])
+        self._subscribe_cc(msg_dict.get("cc"))
         return res
+
+    def _subscribe_cc(self, cc):
+        """People copied on a customer's e-mail follow the ticket (our own aliases
+        never do: ``_mail_find_partner_from_emails`` leaves them out)."""
+        emails = tools.email_split(cc or "")
+        if not emails or not self:
+            return
+        partners = self._mail_find_partner_from_emails(emails, records=self, force_create=True)
+        partners = self.env["res.partner"].union(*[p for p in partners if p])
+        if partners:
+            self.message_subscribe(partner_ids=partners.ids)
 
     def _message_post_after_hook(self, message, msg_values):
         res = super()._message_post_after_hook(message, msg_values)
@@ -340,15 +350,20 @@ class ToperpHelpdeskTicket(models.Model):
             return res
         if message.message_type not in ("email", "comment"):
             return res
-        if message.attachment_ids.filtered(lambda a: intake.is_evidence_mimetype(a.mimetype)):
-            if not self.has_evidence_attachment:
-                self.sudo().has_evidence_attachment = True
+        if not self.has_evidence_attachment and message.attachment_ids.filtered(
+            lambda a: intake.is_evidence_mimetype(a.mimetype)
+        ):
+            self.sudo().has_evidence_attachment = True
         if message.is_internal or message.subtype_id.internal or not message.subtype_id:
             return res
         author = message.author_id
-        if author and author.user_ids.filtered(lambda u: not u.share) and author != self.env.ref(
+        is_agent = bool(author.user_ids.filtered(lambda u: not u.share)) and author != self.env.ref(
             "base.partner_root"
-        ):
+        )
+        if message.subtype_id == self._creation_subtype():
+            # The message that opened the ticket (e-mail to the alias), whoever wrote it.
+            self.sudo()._on_customer_message(message)
+        elif is_agent:
             self.sudo()._on_agent_reply(message)
         elif not author or author.commercial_partner_id == self.commercial_partner_id or (
             author in self.message_partner_ids
@@ -371,6 +386,12 @@ class ToperpHelpdeskTicket(models.Model):
             self.write(values)
             self._send_acknowledgement()
             return
+        if self.missing_info:
+            # What the customer sends while the report is incomplete may complete it.
+            added = intake.strip_quoted(intake.html_to_text(message.body)).strip()
+            added += "".join(f"\n{url}" for url in intake.hrefs(message.body))
+            if added.strip():
+                values["customer_followup"] = "\n".join(filter(None, [self.customer_followup, added.strip()]))
         if self.stage_id.pauses_sla and self.team_id:
             values["stage_id"] = self.team_id._stage_in_progress().id
         elif self.is_closed and self.team_id and not self.scope_reason_id:
@@ -393,6 +414,12 @@ class ToperpHelpdeskTicket(models.Model):
                 waiting = ticket.team_id._stage_waiting()
                 if waiting:
                     ticket.stage_id = waiting
+
+    def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
+        if message.message_type == "auto_comment":
+            # Acknowledgements, reminders and stage templates are automatic e-mails.
+            self = self.with_context(toperp_auto_reply=True)
+        return super()._notify_by_email_get_base_mail_values(message, additional_values=additional_values)
 
     def _notify_by_email_get_headers(self, headers=None):
         headers = super()._notify_by_email_get_headers(headers=headers)
@@ -437,10 +464,15 @@ class ToperpHelpdeskTicket(models.Model):
     # Helpers for templates
     # ------------------------------------------------------------------
 
+    @api.model
+    def _default_customer_lang(self):
+        """Vietnamese, TopERP's support language, when it is installed."""
+        return "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else False
+
     def _customer_lang(self):
         """The customer's language; Vietnamese, TopERP's support language, by default."""
         self.ensure_one()
-        return self.partner_id.lang or "vi_VN"
+        return self.partner_id.lang or self._default_customer_lang() or self.env.lang
 
     def _support_email_from(self):
         """Sender of automatic e-mails: the team's alias when it has a domain."""
@@ -533,7 +565,9 @@ class ToperpHelpdeskTicket(models.Model):
                     message_type="auto_comment",
                 )
             if solved:
-                to_close.with_context(mail_notrack=False).write({"stage_id": solved.id})
+                # No stage tracking: its template ("solved") would be a second e-mail
+                # after the auto-close message just posted.
+                to_close.with_context(mail_notrack=True).write({"stage_id": solved.id})
             done += len(tickets)
         if done >= batch_size:
             self.env.ref("toperp_helpdesk.ir_cron_ticket_autoclose")._trigger()

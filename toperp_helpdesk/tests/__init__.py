@@ -1,2 +1,1 @@
-from . import test_http_smoke
-from . import test_mail_gateway
+from . import test_http_smoke, test_mail_gateway

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from random import randint
 
+from odoo.modules import module as odoo_module
 from odoo.tests import TransactionCase, new_test_user
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,6 +21,11 @@ class HelpdeskCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # odoo-bin sets this flag while it runs tests (pytest-odoo does not): without
+        # it Odoo would open real SMTP connections for the e-mails the tests send.
+        if not odoo_module.current_test:
+            odoo_module.current_test = True
+            cls.addClassCleanup(setattr, odoo_module, "current_test", False)
         cls.env["res.lang"]._activate_lang("vi_VN")
         cls.company = cls.env.ref("base.main_company")
         cls.alias_domain = cls.env["mail.alias.domain"].search([("name", "=", ALIAS_DOMAIN)])

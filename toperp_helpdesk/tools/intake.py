@@ -117,21 +117,28 @@ def title_is_meaningful(title):
     return folded not in GENERIC_TITLES and len(folded.replace(" ", "")) >= 4
 
 
-def steps_are_described(description_html):
-    text = strip_quoted(html_to_text(description_html))
+def steps_are_described(description_html, extra_text=""):
+    """True when the report says, in at least a few words, what leads to the error
+    (links and the quoted previous message do not count)."""
+    text = strip_quoted(html_to_text(description_html)) + "\n" + (extra_text or "")
     text = URL_RE.sub(" ", text)
     return len(re.findall(r"\w+", text)) >= MIN_STEPS_WORDS
 
 
-def missing_info(title, description_html, extra_urls=(), has_evidence_attachment=False):
-    """The codes (among ``MISSING_CODES``) of what a report still lacks."""
+def missing_info(title, description_html, extra_urls=(), has_evidence_attachment=False, extra_text=""):
+    """The codes (among ``MISSING_CODES``) of what a report still lacks.
+
+    :param extra_text: plain text the customer added later (replies)
+    """
     missing = []
     if not title_is_meaningful(title):
         missing.append("title")
-    if not steps_are_described(description_html):
+    if not steps_are_described(description_html, extra_text):
         missing.append("steps")
     text = html_to_text(description_html)
-    links = media_urls(text, " ".join(hrefs(description_html)), " ".join(u for u in extra_urls if u))
+    links = media_urls(
+        text, " ".join(hrefs(description_html)), " ".join(u for u in extra_urls if u), extra_text or ""
+    )
     if not (has_evidence_attachment or links):
         missing.append("evidence")
     return missing
