@@ -1,1 +1,10 @@
-from . import resource_calendar, resource_calendar_attendance, resource_calendar_leaves
+from . import (
+    res_partner,
+    resource_calendar,
+    resource_calendar_attendance,
+    resource_calendar_leaves,
+    toperp_helpdesk_oncall,
+    toperp_helpdesk_sla_policy,
+    toperp_helpdesk_sla_status,
+    toperp_helpdesk_ticket,
+)

@@ -1,0 +1,1 @@
+from . import test_clock_oracle, test_clock_pure, test_sla_lifecycle, test_sla_policy

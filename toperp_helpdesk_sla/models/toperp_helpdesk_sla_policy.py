@@ -1,0 +1,122 @@
+from odoo import api, fields, models
+
+SUPPORT_PLANS = [("standard", "Standard"), ("priority", "Priority")]
+
+
+class ToperpHelpdeskSlaPolicy(models.Model):
+    _name = "toperp.helpdesk.sla.policy"
+    _description = "Helpdesk SLA Policy"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10, help="The first matching policy (lowest sequence) applies.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, help="Empty: every company."
+    )
+    description = fields.Text(translate=True)
+    severity_ids = fields.Many2many(
+        "toperp.helpdesk.severity", string="Severities", help="Empty: every severity."
+    )
+    support_plan = fields.Selection(SUPPORT_PLANS, help="Empty: every plan.")
+    service_type_ids = fields.Many2many(
+        "toperp.helpdesk.service.type", string="Service Types", help="Empty: every service type."
+    )
+    team_ids = fields.Many2many(
+        "toperp.helpdesk.team", string="Teams", check_company=True, help="Empty: every team."
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        check_company=True,
+        help="Empty: every customer. A company applies to all its contacts.",
+    )
+    first_response_hours = fields.Float(
+        help="Business hours until the first public reply of an agent (0.5 = 30 minutes). 0: no target."
+    )
+    resolution_hours = fields.Float(help="Business hours until the ticket is solved. 0: no target.")
+    next_reply_hours = fields.Float(
+        help="Business hours to answer each later customer message while the ticket waits on "
+        "us. 0: no target."
+    )
+    warning_percent = fields.Float(
+        string="Warning at (%)",
+        default=80.0,
+        help="The assignee is warned when this share of a target has elapsed. 0: no warning.",
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        check_company=True,
+        help="Business hours the targets count in. Empty: 24/7.",
+    )
+    ticket_count = fields.Integer(compute="_compute_ticket_count", string="Open Tickets")
+
+    _sql_constraints = [
+        (
+            "targets_positive",
+            "CHECK(first_response_hours >= 0 AND resolution_hours >= 0 AND next_reply_hours >= 0)",
+            "SLA targets cannot be negative.",
+        ),
+        (
+            "warning_percent_range",
+            "CHECK(warning_percent >= 0 AND warning_percent <= 100)",
+            "The warning threshold is a percentage between 0 and 100.",
+        ),
+    ]
+
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["toperp.helpdesk.ticket"]._read_group(
+                [("sla_policy_id", "in", self.ids), ("is_closed", "=", False)],
+                ["sla_policy_id"],
+                ["__count"],
+            )
+        )
+        for policy in self:
+            policy.ticket_count = counts.get(policy, 0)
+
+    def _target_hours(self, target):
+        """Target of this policy in business hours (0: no target)."""
+        self.ensure_one()
+        return self[f"{target}_hours"] or 0.0
+
+    def _clock(self):
+        """The business clock the targets of this policy count on."""
+        self.ensure_one()
+        return self.env["resource.calendar"]._toperp_clock_for(self.sudo().calendar_id)
+
+    def _matches(self, ticket):
+        """Whether this policy applies to ``ticket``."""
+        self.ensure_one()
+        if self.company_id and self.company_id != ticket.company_id:
+            return False
+        if self.severity_ids and ticket.severity_id not in self.severity_ids:
+            return False
+        if self.support_plan and self.support_plan != (ticket.support_plan or "standard"):
+            return False
+        if self.service_type_ids and ticket.service_type_id not in self.service_type_ids:
+            return False
+        if self.team_ids and ticket.team_id not in self.team_ids:
+            return False
+        if self.partner_ids and not (
+            ticket.partner_id in self.partner_ids or ticket.commercial_partner_id in self.partner_ids
+        ):
+            return False
+        return True
+
+    @api.model
+    def _find_for_tickets(self, tickets):
+        """The policy of each ticket: {ticket: policy (possibly empty)}, first match by sequence."""
+        policies = self.sudo().search([("company_id", "in", [False, *tickets.company_id.ids])])
+        return {
+            ticket: next((p for p in policies if p._matches(ticket)), self.browse()).with_env(self.env)
+            for ticket in tickets
+        }
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("toperp_helpdesk.toperp_helpdesk_ticket_action")
+        action["domain"] = [("sla_policy_id", "=", self.id)]
+        return action

@@ -1,0 +1,284 @@
+import logging
+
+import psycopg2.errors
+from markupsafe import Markup
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+TARGETS = [
+    ("first_response", "First Response"),
+    ("resolution", "Resolution"),
+    ("next_reply", "Next Reply"),
+]
+STATES = [
+    ("running", "Running"),
+    ("paused", "Paused"),
+    ("met", "Met"),
+    ("breached", "Breached"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class ToperpHelpdeskSlaStatus(models.Model):
+    _name = "toperp.helpdesk.sla.status"
+    _description = "Helpdesk SLA Status"
+    _order = "ticket_id, date_start, id"
+    _rec_name = "target"
+
+    ticket_id = fields.Many2one(
+        "toperp.helpdesk.ticket", string="Ticket", required=True, ondelete="cascade", index=True
+    )
+    policy_id = fields.Many2one("toperp.helpdesk.sla.policy", string="Policy", ondelete="set null")
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    target = fields.Selection(TARGETS, required=True)
+    target_hours = fields.Float(help="Business hours allowed, from the policy.")
+    warning_percent = fields.Float(string="Warning at (%)")
+    calendar_id = fields.Many2one(
+        "resource.calendar", string="Working Hours", help="Empty: 24/7.", ondelete="set null"
+    )
+    date_start = fields.Datetime(string="Start", required=True)
+    deadline = fields.Datetime()
+    warning_date = fields.Datetime(help="When the assignee is warned that the deadline is near.")
+    next_check = fields.Datetime(
+        compute="_compute_next_check",
+        store=True,
+        help="When the SLA cron must look at this status next (warning, then breach).",
+    )
+    reached_date = fields.Datetime(string="Reached On")
+    reached_hours = fields.Float(
+        string="Business Hours to Reach", help="Business hours from start to reach, pauses excluded."
+    )
+    state = fields.Selection(STATES, required=True, default="running", index=True)
+    paused_hours = fields.Float(string="Paused (business hours)")
+    pause_start = fields.Datetime(string="Paused Since")
+    warned = fields.Boolean(readonly=True)
+    escalated = fields.Boolean(readonly=True)
+
+    @api.depends("state", "warned", "escalated", "warning_date", "deadline")
+    def _compute_next_check(self):
+        for status in self:
+            if status.state != "running" or not status.deadline:
+                status.next_check = False
+            elif not status.warned and status.warning_date and status.warning_date < status.deadline:
+                status.next_check = status.warning_date
+            elif not status.escalated:
+                status.next_check = status.deadline
+            else:
+                status.next_check = False
+
+    def init(self):
+        # The cron's range query: only running statuses with something left to do.
+        tools.create_index(
+            self.env.cr,
+            "toperp_helpdesk_sla_status_next_check_running_idx",
+            self._table,
+            ["next_check"],
+            where="state = 'running' AND next_check IS NOT NULL",
+        )
+
+    @api.depends("target", "ticket_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["target"]._description_selection(self.env))
+        for status in self:
+            status.display_name = f"{status.ticket_id.number or ''} {labels.get(status.target, '')}".strip()
+
+    # ------------------------------------------------------------------
+    # Clock
+    # ------------------------------------------------------------------
+
+    def _clocks(self):
+        """{calendar: clock} for these statuses, compiled once per calendar."""
+        Calendar = self.env["resource.calendar"]
+        return {calendar: Calendar._toperp_clock_for(calendar) for calendar in self.sudo().calendar_id} | {
+            Calendar: Calendar._toperp_clock_for(Calendar)
+        }
+
+    def _clock(self):
+        self.ensure_one()
+        return self.env["resource.calendar"]._toperp_clock_for(self.sudo().calendar_id)
+
+    def _sla_schedule(self):
+        """Set deadline and warning date from the ORIGINAL start, adding the paused time."""
+        clocks = self._clocks()
+        for status in self:
+            clock = clocks[status.sudo().calendar_id]
+            budget = status.target_hours + status.paused_hours
+            deadline = clock.add(status.date_start, budget) or False
+            warning_date = False
+            if status.warning_percent:
+                share = status.target_hours * status.warning_percent / 100.0
+                warning_date = clock.add(status.date_start, share + status.paused_hours) or False
+            status.write({"deadline": deadline, "warning_date": warning_date})
+
+    def _sla_pause(self, when):
+        self.filtered(lambda s: s.state == "running").write({"state": "paused", "pause_start": when})
+
+    def _sla_resume(self, when):
+        paused = self.filtered(lambda s: s.state == "paused")
+        clocks = paused._clocks()
+        for status in paused:
+            extra = clocks[status.sudo().calendar_id].between(status.pause_start or when, when)
+            status.write(
+                {"state": "running", "pause_start": False, "paused_hours": status.paused_hours + extra}
+            )
+        paused._sla_schedule()
+
+    def _sla_reach(self, when):
+        """The target is reached at ``when``: met, or breached when late."""
+        todo = self.filtered(lambda s: not s.reached_date and s.state in ("running", "paused", "breached"))
+        todo._sla_resume(when)
+        clocks = todo._clocks()
+        for status in todo:
+            late = status.state == "breached" or (status.deadline and when > status.deadline)
+            elapsed = clocks[status.sudo().calendar_id].between(status.date_start, when)
+            status.write(
+                {
+                    "reached_date": when,
+                    "reached_hours": max(elapsed - status.paused_hours, 0.0),
+                    "state": "breached" if late else "met",
+                }
+            )
+
+    def _sla_reopen(self, when):
+        """A solved ticket is reopened: its resolution clock goes on; the time it spent
+        solved counts as paused."""
+        for status in self.filtered("reached_date"):
+            status.write(
+                {
+                    "state": "breached" if status.state == "breached" else "paused",
+                    "pause_start": status.reached_date,
+                    "reached_date": False,
+                    "reached_hours": 0.0,
+                }
+            )
+        self._sla_resume(when)
+
+    def _sla_cancel(self):
+        self.filtered(lambda s: not s.reached_date and s.state != "cancelled").write(
+            {"state": "cancelled", "pause_start": False}
+        )
+
+    # ------------------------------------------------------------------
+    # Cron: warnings and escalation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_sla_warnings(self, batch_size=1000):
+        """Warn before, and escalate on, SLA deadlines: each exactly once.
+
+        Only due rows are read (range scan on the partial index of ``next_check``) and
+        they are locked with SKIP LOCKED, so two workers running the cron at once share
+        the work instead of doing it twice. Returns how many statuses changed.
+        """
+        now = fields.Datetime.now()
+        self.flush_model(["state", "next_check"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        SELECT id FROM toperp_helpdesk_sla_status
+                         WHERE state = 'running' AND next_check IS NOT NULL AND next_check <= %s
+                         ORDER BY next_check
+                         LIMIT %s
+                           FOR UPDATE SKIP LOCKED
+                        """,
+                        now,
+                        batch_size,
+                    ),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            # Another worker changed these rows after our transaction started: it has
+            # handled them. Look again in a fresh transaction.
+            _logger.info("SLA cron: rows taken by another worker, retrying later")
+            self.env.ref("toperp_helpdesk_sla.ir_cron_sla_warnings")._trigger()
+            return 0
+        statuses = self.browse([row[0] for row in rows]).sudo()
+        breached = statuses.filtered(lambda s: s.deadline <= now)
+        to_warn = (statuses - breached).filtered(lambda s: not s.warned)
+        breached._sla_escalate()
+        to_warn._sla_warn()
+        if len(rows) >= batch_size:
+            self.env.ref("toperp_helpdesk_sla.ir_cron_sla_warnings")._trigger()
+        return len(rows)
+
+    def _sla_target_label(self):
+        self.ensure_one()
+        return dict(self._fields["target"]._description_selection(self.env))[self.target]
+
+    def _sla_format_deadline(self):
+        self.ensure_one()
+        tz = self.ticket_id.user_id.tz or self.ticket_id.team_id.manager_id.tz or "Asia/Ho_Chi_Minh"
+        return tools.format_datetime(self.env, self.deadline, tz=tz, dt_format="short")
+
+    def _sla_warn(self):
+        """Warn the assignee (or the team manager if nobody is assigned) once."""
+        self.write({"warned": True})
+        activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_sla_warning")
+        activities, bodies = [], {}
+        for status in self:
+            ticket = status.ticket_id
+            user = ticket.user_id or ticket.team_id.manager_id
+            summary = self.env._(
+                "%(target)s due %(deadline)s",
+                target=status._sla_target_label(),
+                deadline=status._sla_format_deadline(),
+            )
+            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + Markup("<p>%s</p>") % self.env._(
+                "SLA warning: %(summary)s (%(who)s warned).",
+                summary=summary,
+                who=user.name or self.env._("nobody"),
+            )
+            if user:
+                activities.append(status._sla_activity_values(activity_type, user, summary))
+        self._sla_log_and_schedule(bodies, activities)
+
+    def _sla_escalate(self):
+        """Mark breached and escalate to the team manager once."""
+        self.write({"state": "breached", "warned": True, "escalated": True})
+        activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_sla_breach")
+        activities, bodies = [], {}
+        for status in self:
+            ticket = status.ticket_id
+            user = ticket.team_id.manager_id or ticket.user_id
+            summary = self.env._(
+                "%(target)s breached (deadline %(deadline)s)",
+                target=status._sla_target_label(),
+                deadline=status._sla_format_deadline(),
+            )
+            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + Markup("<p>%s</p>") % self.env._(
+                "SLA breached: %(summary)s. Escalated to %(who)s.",
+                summary=summary,
+                who=user.name or self.env._("nobody"),
+            )
+            if user:
+                activities.append(status._sla_activity_values(activity_type, user, summary))
+        self._sla_log_and_schedule(bodies, activities, notify=True)
+
+    def _sla_activity_values(self, activity_type, user, summary):
+        self.ensure_one()
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("toperp.helpdesk.ticket"),
+            "res_id": self.ticket_id.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self, self.deadline),
+        }
+
+    def _sla_log_and_schedule(self, bodies, activities, notify=False):
+        """Chatter notes (batched, no e-mail) and activities; with ``notify`` the
+        responsible users also get the activity notification (inbox or e-mail)."""
+        Ticket = self.env["toperp.helpdesk.ticket"].sudo()
+        if bodies:
+            Ticket.browse(list(bodies))._message_log_batch(bodies, message_type="notification")
+        if activities:
+            Activity = self.env["mail.activity"].sudo()
+            if not notify:
+                Activity = Activity.with_context(mail_activity_quick_update=True)
+            Activity.create(activities)

@@ -1,0 +1,1 @@
+from . import toperp_helpdesk_sla_report

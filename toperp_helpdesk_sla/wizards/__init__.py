@@ -1,0 +1,1 @@
+from . import toperp_helpdesk_holiday_wizard
