@@ -47,7 +47,7 @@ class ToperpHelpdeskTicket(models.Model):
         help="Business hours left before the nearest SLA deadline; negative when late.",
     )
     sla_breaching_soon = fields.Boolean(
-        compute="_compute_sla_time_left", search="_search_sla_breaching_soon"
+        string="SLA Breaching Soon", compute="_compute_sla_time_left", search="_search_sla_breaching_soon"
     )
 
     @api.depends(
