@@ -152,7 +152,7 @@ class TestSlaCronConcurrency(BaseCase):
                     done.append(count)
                     if not count:
                         break
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            except Exception as error:  # reported by the assertion below
                 errors.append(error)
 
         threads = [threading.Thread(target=worker) for _i in range(2)]
