@@ -33,13 +33,17 @@ MEDIA_EXT_RE = re.compile(
 )
 EVIDENCE_MIMETYPE_PREFIXES = ("image/", "video/")
 
-# Titles that say nothing about the problem.
-GENERIC_TITLES = {
-    "", "no subject", "(no subject)", "re", "fw", "fwd", "help", "support", "hi",
-    "hello", "urgent", "error", "bug", "issue", "problem", "question", "request",
-    "ho tro", "can ho tro", "loi", "bao loi", "gap", "khan cap", "xin chao", "chao",
-    "hoi", "cau hoi", "yeu cau", "van de", "su co", "toperp", "odoo",
-}
+# Words that say nothing about the problem (folded: lower case, no accents). A title
+# needs at least MIN_TITLE_WORDS other words: "Hỗ trợ gấp" or "Urgent help" are no titles.
+FILLER_WORDS = set(
+    """
+    re fw fwd tl tr aw sv no subject help support hi hello dear urgent asap please pls
+    error bug issue problem question request toperp odoo
+    ho tro can gap loi bao khan cap xin chao hoi cau yeu van de su co giup voi gui kinh
+    anh chi em a oi nhe a ad admin
+    """.split()
+)
+MIN_TITLE_WORDS = 2
 MIN_STEPS_WORDS = 5
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -113,8 +117,9 @@ def is_evidence_mimetype(mimetype):
 
 
 def title_is_meaningful(title):
-    folded = fold(re.sub(r"^\s*((re|fw|fwd|tl|tr)\s*:\s*)+", "", title or "", flags=re.I))
-    return folded not in GENERIC_TITLES and len(folded.replace(" ", "")) >= 4
+    """True when the title says what goes wrong: a few words beyond "Help", "Re:"…"""
+    words = [word for word in fold(title).split() if word not in FILLER_WORDS]
+    return len(words) >= MIN_TITLE_WORDS
 
 
 def steps_are_described(description_html, extra_text=""):
@@ -167,7 +172,6 @@ def split_keywords(text):
     return [k.strip() for k in re.split(r"[\n,;]", text or "") if k.strip()]
 
 
-
 def is_automatic_message(headers, email_from=""):
     """True for auto-replies, bulk mail and delivery reports (RFC 3834 and friends).
 
@@ -184,7 +188,8 @@ def is_automatic_message(headers, email_from=""):
         return True
     if "report-type=delivery-status" in (headers.get("content-type") or "").lower():
         return True
-    local = (email_from or "").split("@")[0].strip("<\" ").lower()
+    match = re.search(r"([^\s<>\"',;:]+)@[^\s<>\"',;]+>?\s*$", email_from or "")
+    local = match.group(1).lower() if match else ""
     return local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
 
 
