@@ -19,6 +19,8 @@ CHANNELS = [
 # Channels whose tickets get an acknowledgement and, when incomplete, a request
 # for what is missing (staff fill phone/backend tickets themselves).
 CUSTOMER_CHANNELS = ("email", "portal")
+# Tickets closed by the auto-close cron in the current transaction (precommit data).
+AUTOCLOSED_KEY = "toperp_helpdesk.autoclosed_ticket_ids"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -432,7 +434,10 @@ class ToperpHelpdeskTicket(models.Model):
     def _track_template(self, changes):
         res = super()._track_template(changes)
         ticket = self[0]
-        if "stage_id" in changes and ticket.stage_id.template_id and ticket.partner_id:
+        autoclosed = self.env.cr.precommit.data.get(AUTOCLOSED_KEY, ())
+        if "stage_id" in changes and ticket.stage_id.template_id and ticket.partner_id and (
+            ticket.id not in autoclosed
+        ):
             res["stage_id"] = (
                 ticket.stage_id.template_id,
                 {
@@ -531,6 +536,8 @@ class ToperpHelpdeskTicket(models.Model):
         """
         now = fields.Datetime.now()
         done = 0
+        self.flush_model(["team_id", "stage_id", "last_stage_update", "autoclose_reminder_date"])
+        self.env["toperp.helpdesk.stage"].flush_model(["pauses_sla", "is_closed"])
         for team in self.env["toperp.helpdesk.team"].search([("autoclose_days", ">", 0)]):
             close_before = fields.Datetime.subtract(now, days=team.autoclose_days)
             remind_before = fields.Datetime.subtract(now, hours=team.autoclose_days * 12)
@@ -538,7 +545,7 @@ class ToperpHelpdeskTicket(models.Model):
                 """
                 SELECT t.id FROM toperp_helpdesk_ticket t
                   JOIN toperp_helpdesk_stage s ON s.id = t.stage_id
-                 WHERE t.team_id = %s AND s.pauses_sla AND NOT s.is_closed
+                 WHERE t.team_id = %s AND s.pauses_sla IS TRUE AND s.is_closed IS NOT TRUE
                    AND t.last_stage_update <= %s
                    AND (t.last_stage_update <= %s OR t.autoclose_reminder_date IS NULL)
                  ORDER BY t.last_stage_update
@@ -565,9 +572,10 @@ class ToperpHelpdeskTicket(models.Model):
                     message_type="auto_comment",
                 )
             if solved:
-                # No stage tracking: its template ("solved") would be a second e-mail
-                # after the auto-close message just posted.
-                to_close.with_context(mail_notrack=True).write({"stage_id": solved.id})
+                # The stage change is tracked, but its template ("solved") would be a
+                # second e-mail after the auto-close message just posted.
+                self.env.cr.precommit.data.setdefault(AUTOCLOSED_KEY, set()).update(to_close.ids)
+                to_close.write({"stage_id": solved.id})
             done += len(tickets)
         if done >= batch_size:
             self.env.ref("toperp_helpdesk.ir_cron_ticket_autoclose")._trigger()

@@ -1,1 +1,1 @@
-from . import test_http_smoke, test_intake, test_mail_gateway, test_ticket_intake
+from . import test_autoclose, test_http_smoke, test_intake, test_mail_gateway, test_ticket_intake, test_ticket_queue

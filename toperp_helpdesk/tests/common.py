@@ -91,6 +91,7 @@ class HelpdeskCase(TransactionCase):
             {
                 "name": "Nguyễn Văn An",
                 "email": "an.nguyen@hoasen.vn",
+                "phone": "0901 234 567",
                 "parent_id": cls.customer_company.id,
                 "lang": "vi_VN",
             }
