@@ -25,24 +25,29 @@ dropped at the end:
 
 All three databases get the same alias domain ``toperp.vn`` (when ``<db>`` has none),
 the same languages as ``<db>``, and the same 40 customer contacts (20 companies, senders
-are known customers: nobody creates partners), in each round, inside the rolled-back
-transaction. The messages are identical on each side (same Message-Id, senders,
-Vietnamese subjects and bodies, a PNG screenshot on one in three, a colleague in Cc on
-one in four) and go to ``support@<domain>``, each side's alias. Each message goes
+are known customers: nobody creates partners), inside each side's single transaction,
+rolled back at the end. The messages are identical on each side (same Message-Id,
+senders, Vietnamese subjects and bodies, a PNG screenshot on one in three, a colleague in
+Cc on one in four) and go to ``support@<domain>``, each side's alias. Each message goes
 through ``env["mail.thread"].message_process(None, raw)`` as the superuser (as
 ``setup/mailgate.sh`` does), then the transaction is flushed, precommit hooks (mail
 tracking) run and the ORM cache is cleared, as a commit would; e-mails are queued, not
 sent (``mail_notify_force_send=False``). Every message must create one record.
 
-Each round runs each side in a new process (registry loaded, ``--warmup`` messages not
-counted, then ``--count`` timed messages); rounds rotate the order of the sides; the
-rate of a side is the median of its rounds. Prints exactly one line on stdout:
+Each side runs in a process of its own (registry loaded, ``--warmup`` messages not
+counted). The sides then take turns by chunks of ``--chunk`` messages, in a rotating
+order, through ``--rounds`` rounds of ``--count`` messages (new Message-Ids each round),
+so that the load of this shared machine weighs on every side alike. A side's time is the
+sum over the messages of each message's best time over the rounds (load only ever adds
+time). Prints exactly one line on stdout:
 
-    BENCH ticket_create n=N rounds=R ratio_vs_oca=X ratio_vs_bare=Y ours_per_s=A oca_per_s=B bare_per_s=C
+    BENCH ticket_create n=N rounds=R ratio_vs_oca=X ratio_vs_bare=Y ours_per_s=A oca_per_s=B bare_per_s=C \
+        ours_queries=Q oca_queries=Q bare_queries=Q
 
 ``ratio_vs_oca`` = our tickets per second / OCA's (target ≥ 1), ``ratio_vs_bare`` = ours
-/ bare records per second (DESIGN §6: ≥ 0.8). ``--profile FILE`` writes a cProfile of
-our side's timed messages (last round) to FILE and prints its top functions on stderr.
+/ bare records per second (DESIGN §6: ≥ 0.8), ``*_queries`` the SQL queries per message
+(no noise: a change in them is a change in the work done). ``--profile FILE`` writes a cProfile of
+our side's timed messages to FILE and prints its top functions on stderr.
 Exit status 1 when a side fails.
 """
 
@@ -193,6 +198,12 @@ def setup_side(env, side, with_sla):
 
 
 def run_side(args):
+    """One side, driven over stdin/stdout by the orchestrator (one JSON line each way).
+
+    Commands: ``{"tag": T, "start": A, "stop": B}`` feeds messages A..B-1 of the message
+    set T and answers ``{"times": [seconds per message], "queries": SQL queries}``; ``{"quit": true}`` checks
+    that every timed message created one record, rolls back and answers ``{"created": N}``.
+    """
     import odoo
     from odoo import api
     from odoo.modules.registry import Registry
@@ -201,45 +212,56 @@ def run_side(args):
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn", "--logfile="],
                         setup_logging=True)
     logging.getLogger("odoo").setLevel(logging.WARNING)
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but answers on the pipe
     registry = Registry(args.database)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"mail_notify_force_send": False})
         address, model = setup_side(env, args.worker, args.sla)
         cr.flush()
         env.invalidate_all()
-        warmup = build_messages(f"{args.round}w", args.warmup, address)
-        timed = build_messages(str(args.round), args.count, address)
         gateway = env["mail.thread"]
+        messages, ids = {}, []
 
-        def feed(raws):
-            ids = []
-            for raw in raws:
-                ids.append(gateway.message_process(None, raw))
-                cr.flush()
-                env.invalidate_all()
-            return ids
+        def feed(raw):
+            begin = time.perf_counter()
+            thread_id = gateway.message_process(None, raw)
+            cr.flush()
+            env.invalidate_all()
+            return thread_id, time.perf_counter() - begin
 
-        feed(warmup)
-        profiler = None
-        if args.profile:
-            import cProfile
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-        begin = time.perf_counter()
-        ids = feed(timed)
-        elapsed = time.perf_counter() - begin
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        created = env[model].browse([i for i in ids if i]).exists()
+        for raw in build_messages("warmup", args.warmup, address):
+            feed(raw)
+        print(json.dumps({"ready": True}), file=out, flush=True)
+        for line in sys.stdin:
+            command = json.loads(line)
+            if command.get("quit"):
+                break
+            tag = command["tag"]
+            if tag not in messages:
+                messages[tag] = build_messages(tag, args.count, address)
+            times = []
+            queries = cr.sql_log_count
+            if profiler:
+                profiler.enable()
+            for raw in messages[tag][command["start"]:command["stop"]]:
+                thread_id, seconds = feed(raw)
+                ids.append(thread_id)
+                times.append(seconds)
+            if profiler:
+                profiler.disable()
+            print(json.dumps({"times": times, "queries": cr.sql_log_count - queries}), file=out, flush=True)
+        created = len(env[model].browse([i for i in ids if i]).exists())
         cr.rollback()
-    if len(created) != args.count:
-        print(f"{args.worker}: {len(created)} {model} records created for {args.count} messages",
-              file=sys.stderr)
-        return 1
-    print(json.dumps({"side": args.worker, "count": args.count, "seconds": elapsed}))
-    return 0
+    if profiler:
+        profiler.dump_stats(args.profile)
+    print(json.dumps({"created": created, "expected": len(ids)}), file=out, flush=True)
+    return 0 if created == len(ids) else 1
 
 
 # --- OCA wheels --------------------------------------------------------------------------
@@ -293,18 +315,72 @@ def fetch_oca_addons(requirements):
 
 # --- orchestration -----------------------------------------------------------------------
 
-def run_worker(side, conf, db, args, round_no, profile=None):
-    cmd = [sys.executable, __file__, "--worker", side, "-c", conf, "-d", db, "--count", str(args.count),
-           "--warmup", str(args.warmup), "--round", str(round_no)]
-    if args.sla:
-        cmd.append("--sla")
-    if profile:
-        cmd += ["--profile", profile]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
-    if proc.returncode:
-        raise RuntimeError(f"the {side} side failed in round {round_no} (exit {proc.returncode})")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result["count"] / result["seconds"]
+class Worker:
+    """A side's process: registry loaded and warmed up once, then fed chunks of messages."""
+
+    def __init__(self, side, conf, db, args):
+        self.side = side
+        cmd = [sys.executable, __file__, "--worker", side, "-c", conf, "-d", db,
+               "--count", str(args.count), "--warmup", str(args.warmup)]
+        if args.sla:
+            cmd.append("--sla")
+        if args.profile and side == "ours":
+            cmd += ["--profile", args.profile]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, command=None):
+        if command is not None:
+            self.proc.stdin.write(json.dumps(command) + "\n")
+            self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {self.side} side died (exit {self.proc.wait()})")
+        return json.loads(line)
+
+    def close(self):
+        answer = self.ask({"quit": True})
+        self.proc.wait()
+        if answer["created"] != answer["expected"]:
+            raise RuntimeError(f"{self.side}: {answer['created']} records created for "
+                               f"{answer['expected']} messages")
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def measure(sides, args):
+    """Seconds per message: {side: [[round 0 times], [round 1 times], ...]}.
+
+    The sides take turns by chunks of ``--chunk`` messages, in an order that rotates, so
+    that the load of the machine weighs on each side alike."""
+    workers = {side: Worker(side, conf, db, args) for side, (conf, db) in sides.items()}
+    try:
+        for worker in workers.values():
+            worker.ask()  # ready
+        times = {side: [] for side in SIDES}
+        queries = dict.fromkeys(SIDES, 0)
+        turn = 0
+        for round_no in range(args.rounds):
+            for side in SIDES:
+                times[side].append([])
+            for start in range(0, args.count, args.chunk):
+                stop = min(start + args.chunk, args.count)
+                order = SIDES[turn % 3:] + SIDES[:turn % 3]
+                turn += 1
+                for side in order:
+                    answer = workers[side].ask({"tag": str(round_no), "start": start, "stop": stop})
+                    times[side][-1] += answer["times"]
+                    queries[side] += answer["queries"]
+            print(f"round {round_no}: " + " ".join(
+                f"{side}={args.count / sum(times[side][-1]):.1f}/s" for side in SIDES), file=sys.stderr)
+        for worker in workers.values():
+            worker.close()
+    finally:
+        for worker in workers.values():
+            worker.kill()
+    return times, {side: count / (args.count * args.rounds) for side, count in queries.items()}
 
 
 def print_profile(path):
@@ -339,14 +415,7 @@ def orchestrate(args):
             if not (args.keep and common.has_modules(conf, db, modules)):
                 common.create_db(conf, db, modules, languages)
         sides = {"ours": (base_conf, args.database), "oca": (oca_conf, oca_db), "bare": (bare_conf, bare_db)}
-        rates = {side: [] for side in SIDES}
-        for round_no in range(args.rounds):
-            order = SIDES[round_no % 3:] + SIDES[:round_no % 3]
-            for side in order:
-                conf, db = sides[side]
-                profile = args.profile if side == "ours" and round_no == args.rounds - 1 else None
-                rates[side].append(run_worker(side, conf, db, args, round_no, profile))
-            print(f"round {round_no}: " + " ".join(f"{s}={rates[s][-1]:.1f}/s" for s in SIDES), file=sys.stderr)
+        times, queries = measure(sides, args)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -356,11 +425,14 @@ def orchestrate(args):
             common.drop_db(base_conf, bare_db)
         for conf in confs:
             Path(conf).unlink(missing_ok=True)
-    ours, oca, bare = (common.median(rates[side]) for side in SIDES)
+    # Each message's best time over the rounds: the machine's load only ever adds time.
+    ours, oca, bare = (args.count / sum(min(per_round) for per_round in zip(*times[side], strict=True))
+                       for side in SIDES)
     if args.profile:
         print_profile(args.profile)
     print(f"BENCH ticket_create n={args.count} rounds={args.rounds} ratio_vs_oca={ours / oca:.2f} "
-          f"ratio_vs_bare={ours / bare:.2f} ours_per_s={ours:.1f} oca_per_s={oca:.1f} bare_per_s={bare:.1f}")
+          f"ratio_vs_bare={ours / bare:.2f} ours_per_s={ours:.1f} oca_per_s={oca:.1f} bare_per_s={bare:.1f} "
+          + " ".join(f"{side}_queries={queries[side]:.0f}" for side in SIDES))
     return 0
 
 
@@ -371,11 +443,11 @@ def parse_args(argv):
     parser.add_argument("--count", type=int, default=200, help="timed messages per side and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--chunk", type=int, default=10, help="messages per turn of a side")
     parser.add_argument("--profile", help="write a cProfile of our side (last round) to this file")
     parser.add_argument("--keep", action="store_true", help="keep the OCA and bare databases (and reuse kept ones)")
     # internal: one side in its own process
     parser.add_argument("--worker", choices=SIDES, help=argparse.SUPPRESS)
-    parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--sla", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

@@ -109,10 +109,3 @@ def create_db(conf, db, modules, languages=()):
         raise RuntimeError(f"installing {','.join(modules)} into {db} failed "
                            f"(missing: {sorted(missing)}):\n{tail}")
 
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
