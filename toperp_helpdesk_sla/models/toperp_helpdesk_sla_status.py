@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -239,10 +240,12 @@ class ToperpHelpdeskSlaStatus(models.Model):
         self._sla_log_and_schedule(bodies, activities)
 
     def _sla_escalate(self):
-        """Mark breached and escalate to the team manager once."""
+        """Mark breached and escalate to the team manager once: a chatter note and an
+        activity on each ticket, and one notification (inbox or e-mail) per manager
+        listing the tickets that breached in this run."""
         self.write({"state": "breached", "warned": True, "escalated": True})
         activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_sla_breach")
-        activities, bodies = [], {}
+        activities, bodies, digests = [], {}, defaultdict(list)
         for status in self:
             ticket = status.ticket_id
             user = ticket.team_id.manager_id or ticket.user_id
@@ -258,7 +261,21 @@ class ToperpHelpdeskSlaStatus(models.Model):
             )
             if user:
                 activities.append(status._sla_activity_values(activity_type, user, summary))
-        self._sla_log_and_schedule(bodies, activities, notify=True)
+                digests[ticket.team_id, user].append((ticket, summary))
+        self._sla_log_and_schedule(bodies, activities)
+        for (team, user), lines in digests.items():
+            items = Markup().join(
+                Markup("<li><a href='/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action/%s'>%s</a>: %s</li>")
+                % (ticket.id, ticket.display_name, summary)
+                for ticket, summary in lines
+            )
+            (team or self.env["toperp.helpdesk.team"]).message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=self.env._("SLA breached on %(count)s ticket(s)", count=len(lines)),
+                body=Markup("<p>%s</p><ul>%s</ul>") % (self.env._("These tickets breached their SLA:"), items),
+                model="toperp.helpdesk.team" if team else False,
+                res_id=team.id if team else False,
+            )
 
     def _sla_activity_values(self, activity_type, user, summary):
         self.ensure_one()
@@ -271,14 +288,10 @@ class ToperpHelpdeskSlaStatus(models.Model):
             "date_deadline": fields.Date.context_today(self, self.deadline),
         }
 
-    def _sla_log_and_schedule(self, bodies, activities, notify=False):
-        """Chatter notes (batched, no e-mail) and activities; with ``notify`` the
-        responsible users also get the activity notification (inbox or e-mail)."""
+    def _sla_log_and_schedule(self, bodies, activities):
+        """Chatter notes and activities, in batch and without one e-mail each."""
         Ticket = self.env["toperp.helpdesk.ticket"].sudo()
         if bodies:
             Ticket.browse(list(bodies))._message_log_batch(bodies, message_type="notification")
         if activities:
-            Activity = self.env["mail.activity"].sudo()
-            if not notify:
-                Activity = Activity.with_context(mail_activity_quick_update=True)
-            Activity.create(activities)
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)

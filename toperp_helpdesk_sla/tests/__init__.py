@@ -6,4 +6,5 @@ from . import (
     test_sla_lifecycle,
     test_sla_oncall,
     test_sla_policy,
+    test_sla_report,
 )

@@ -50,6 +50,13 @@ class TestSlaCron(common.SlaCase):
             self.assertEqual(breach.user_id, self.manager)
             self.assertEqual(len(ticket.message_ids), messages_before + 1)
             self.assertIn("SLA breached", str(ticket.message_ids[0].body))
+            digest = self.env["mail.message"].search(
+                [("model", "=", "toperp.helpdesk.team"), ("res_id", "=", self.team.id),
+                 ("partner_ids", "in", self.manager.partner_id.ids)]
+            )
+            self.assertEqual(len(digest), 1, "one notification for the manager per run")
+            self.assertIn(ticket.number, str(digest.body))
+            self.assertIn(unassigned.number, str(digest.body))
             self.assertIn(ticket, self.env["toperp.helpdesk.ticket"].search([("sla_state", "=", "breached")]))
         with freeze_time("2026-11-16 05:00:00"):
             Status._cron_sla_warnings()
