@@ -1,1 +1,10 @@
-from . import test_autoclose, test_http_smoke, test_intake, test_mail_gateway, test_ticket_intake, test_ticket_queue
+from . import (
+    test_autoclose,
+    test_http_smoke,
+    test_intake,
+    test_mail_gateway,
+    test_security,
+    test_ticket_intake,
+    test_ticket_queue,
+    test_views,
+)
