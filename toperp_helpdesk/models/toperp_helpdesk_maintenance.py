@@ -43,8 +43,9 @@ class ToperpHelpdeskMaintenance(models.Model):
                 raise ValidationError(self.env._("A maintenance window must end after it starts."))
 
     @api.model
-    def _find_announced(self, moment, company=None):
-        """The announced window covering ``moment`` (UTC), if any."""
+    def _find_announced(self, moment, company=None, service_type=None):
+        """The announced window covering ``moment`` (UTC), if any, for the company and
+        the service type (windows without service types concern every service)."""
         domain = [
             ("announced_date", "!=", False),
             ("announced_date", "<=", moment),
@@ -53,6 +54,8 @@ class ToperpHelpdeskMaintenance(models.Model):
         ]
         if company:
             domain += [("company_id", "in", [company.id, False])]
+        if service_type:
+            domain += ["|", ("service_type_ids", "=", False), ("service_type_ids", "in", service_type.ids)]
         return self.search(domain, limit=1, order="date_start")
 
     @api.model

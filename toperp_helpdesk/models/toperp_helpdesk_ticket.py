@@ -259,9 +259,15 @@ class ToperpHelpdeskTicket(models.Model):
             ) or self.env._("New")
             if vals.get("team_id") and not vals.get("stage_id"):
                 vals["stage_id"] = self.env["toperp.helpdesk.team"].browse(vals["team_id"])._stage_new().id
-            if "maintenance_id" not in vals:
-                vals["maintenance_id"] = Maintenance._find_announced(now, company).id or False
+            if vals.get("stage_id") and "close_date" not in vals:
+                if self.env["toperp.helpdesk.stage"].browse(vals["stage_id"]).is_closed:
+                    vals["close_date"] = now
         tickets = super().create(vals_list)
+        for ticket, vals in zip(tickets, vals_list, strict=True):
+            if "maintenance_id" not in vals:
+                window = Maintenance._find_announced(now, ticket.company_id, ticket.service_type_id)
+                if window:
+                    ticket.maintenance_id = window
         tickets._assign_agents()
         for ticket in tickets.filtered("partner_id"):
             ticket.message_subscribe(partner_ids=ticket.partner_id.ids)

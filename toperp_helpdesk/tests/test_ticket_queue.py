@@ -130,6 +130,19 @@ class TestFlags(common.HelpdeskCase):
         self.assertFalse(after.maintenance_id)
         self.assertFalse(unannounced.maintenance_id)
 
+    def test_window_of_another_service(self):
+        self.window.service_type_ids = self.service_on_premise
+        with freeze_time("2026-11-28 16:30:00"):
+            saas = self.create_ticket()
+            on_premise_customer = self.env["res.partner"].create({
+                "name": "Công ty TNHH Sơn Hà", "is_company": True,
+                "toperp_service_type_ids": [(6, 0, self.service_on_premise.ids)],
+            })
+            on_premise = self.create_ticket(partner_id=on_premise_customer.id)
+        self.assertEqual(saas.service_type_id, self.service_saas)
+        self.assertFalse(saas.maintenance_id, "the SaaS service was not in maintenance")
+        self.assertEqual(on_premise.maintenance_id, self.window)
+
     def test_window_announced_after_the_ticket_does_not_count(self):
         self.window.announced_date = "2026-11-28 17:00:00"
         with freeze_time("2026-11-28 16:30:00"):
