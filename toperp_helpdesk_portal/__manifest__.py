@@ -1,0 +1,30 @@
+{
+    "name": "TopERP Helpdesk Portal",
+    "summary": "Customer portal for TopERP support: list, follow and open tickets, "
+    "call-back requests, SLA deadlines, maintenance banner, satisfaction ratings",
+    "version": "18.0.1.0.0",
+    "category": "Services/Helpdesk",
+    "website": "https://toperp.vn",
+    "author": "TopERP",
+    "license": "LGPL-3",
+    "depends": ["toperp_helpdesk", "portal", "rating"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/toperp_helpdesk_portal_security.xml",
+        "data/mail_template_data.xml",
+        "data/toperp_helpdesk_portal_data.xml",
+        "views/toperp_helpdesk_ticket_views.xml",
+        "views/toperp_helpdesk_stage_views.xml",
+        "views/toperp_helpdesk_portal_templates.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "toperp_helpdesk_portal/static/src/js/ticket_form.js",
+            "toperp_helpdesk_portal/static/src/scss/portal.scss",
+        ],
+        "web.assets_tests": [
+            "toperp_helpdesk_portal/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

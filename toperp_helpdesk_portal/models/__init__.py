@@ -1,0 +1,2 @@
+from . import toperp_helpdesk_stage
+from . import toperp_helpdesk_ticket

@@ -1,0 +1,186 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# Abuse guard of the portal: tickets one user may open per window (several workers
+# share the count: it is read from the database, under a lock on the user's row).
+DEFAULT_RATE_LIMIT = 5
+RATE_LIMIT_MINUTES = 10
+PORTAL_CHANNELS = ("portal", "callback")
+
+
+class ToperpHelpdeskTicket(models.Model):
+    _name = "toperp.helpdesk.ticket"
+    _inherit = ["toperp.helpdesk.ticket", "portal.mixin", "rating.mixin"]
+    # Customers who can read a ticket (portal record rules) may write in its chatter.
+    _mail_post_access = "read"
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        closing = self.browse()
+        if vals.get("stage_id"):
+            stage = self.env["toperp.helpdesk.stage"].browse(vals["stage_id"])
+            if stage.is_closed and stage.rating_request:
+                closing = self.filtered(lambda t: not t.is_closed)
+        res = super().write(vals)
+        if closing and not self.env.context.get("toperp_no_rating_request"):
+            closing.filtered(lambda t: t.partner_id and not t.scope_reason_id)._send_rating_request()
+        return res
+
+    # ------------------------------------------------------------------
+    # Rating
+    # ------------------------------------------------------------------
+
+    def _send_rating_request(self):
+        template = self.env.ref("toperp_helpdesk_portal.mail_template_ticket_rating", raise_if_not_found=False)
+        if not template:
+            return
+        for ticket in self:
+            ticket.rating_send_request(template, lang=ticket._customer_lang(), force_send=False)
+
+    def _rating_get_parent_field_name(self):
+        return "team_id"
+
+    def _portal_last_rating(self):
+        """The last rating given by the customer, shown on the portal."""
+        self.ensure_one()
+        return self.sudo().rating_ids.filtered("consumed").sorted(lambda r: (r.write_date, r.id))[-1:]
+
+    def _portal_rate(self, partner, rate, feedback=None):
+        """Record ``partner``'s rating (1, 3 or 5) of a closed ticket."""
+        self.ensure_one()
+        if not self.is_closed:
+            raise UserError(self.env._("Only a closed ticket can be rated."))
+        if rate not in (1, 3, 5):
+            raise UserError(self.env._("Choose one of the proposed ratings."))
+        ticket = self.sudo()
+        token = ticket._rating_get_access_token(partner=partner)
+        return ticket.rating_apply(rate, token=token, feedback=feedback or None)
+
+    # ------------------------------------------------------------------
+    # Portal actions (called by the controller once access is checked)
+    # ------------------------------------------------------------------
+
+    def _portal_can_close(self):
+        self.ensure_one()
+        return not self.is_closed and bool(self.team_id._stage_solved())
+
+    def _portal_can_reopen(self):
+        self.ensure_one()
+        return self.is_closed and not self.scope_reason_id and bool(self.team_id)
+
+    def _portal_close(self, partner):
+        """The customer closes the ticket: solved, no rating e-mail (the page asks)."""
+        for ticket in self.sudo():
+            if not ticket._portal_can_close():
+                raise UserError(self.env._("This ticket cannot be closed."))
+            ticket.with_context(toperp_no_rating_request=True).write(
+                {"stage_id": ticket.team_id._stage_solved().id}
+            )
+            ticket.message_post(
+                body=self.env._("Closed by the customer from the portal."),
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _portal_reopen(self, partner):
+        for ticket in self.sudo():
+            if not ticket._portal_can_reopen():
+                raise UserError(self.env._("This ticket cannot be reopened."))
+            ticket.action_reopen()
+            ticket.message_post(
+                body=self.env._("Reopened by the customer from the portal."),
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    # ------------------------------------------------------------------
+    # Abuse guard
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _portal_rate_limit(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("toperp_helpdesk_portal.ticket_rate_limit")
+        try:
+            return int(value) if value else DEFAULT_RATE_LIMIT
+        except ValueError:
+            return DEFAULT_RATE_LIMIT
+
+    @api.model
+    def _portal_check_rate_limit(self, user):
+        """Raise when ``user`` opened too many tickets from the portal lately.
+
+        The user's row is locked until the transaction ends so that two requests of
+        the same user handled by two workers count each other's tickets.
+        """
+        limit = self._portal_rate_limit()
+        if limit <= 0:
+            return
+        self.env.cr.execute(SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id))
+        since = fields.Datetime.now() - timedelta(minutes=RATE_LIMIT_MINUTES)
+        count = self.sudo().with_context(active_test=False).search_count(
+            [("create_uid", "=", user.id), ("create_date", ">=", since), ("channel", "in", PORTAL_CHANNELS)]
+        )
+        if count >= limit:
+            raise UserError(
+                self.env._(
+                    "You have sent %(count)s requests in the last %(minutes)s minutes. Please wait a "
+                    "few minutes before sending another one, or call our hotline if it is urgent.",
+                    count=count,
+                    minutes=RATE_LIMIT_MINUTES,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Call-back requests
+    # ------------------------------------------------------------------
+
+    def _portal_callback_agent(self):
+        """Agent who calls back: the assignee, else the team's manager or first agent."""
+        self.ensure_one()
+        team = self.team_id
+        return (
+            self.user_id
+            or team.manager_id
+            or team.member_ids.filtered("active")[:1]
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env["res.users"]
+        )
+
+    def _portal_schedule_callback(self, phone, slot_label, topic):
+        """Plan the call for an agent (activity on the ticket) and log the request."""
+        self.ensure_one()
+        ticket = self.sudo()
+        agent = ticket._portal_callback_agent()
+        note = Markup("<p>%s</p><p>%s</p><p>%s</p>") % (
+            self.env._("Phone: %(phone)s", phone=phone),
+            self.env._("Preferred time: %(slot)s", slot=slot_label),
+            topic,
+        )
+        ticket.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Call back %(name)s at %(phone)s (%(slot)s)",
+                               name=ticket.partner_id.name or "", phone=phone, slot=slot_label),
+            note=note,
+            user_id=agent.id or self.env.uid,
+        )
+        ticket.message_post(
+            body=note,
+            author_id=ticket.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
