@@ -413,8 +413,9 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "partner_id": user.partner_id.id,
             "company_id": user.company_id.id,
         })
+        # Pending attachments of the user: message_post links them to the ticket.
         attachments = request.env["ir.attachment"].sudo().create([
-            {"name": name, "mimetype": mimetype, "raw": data, "res_model": TICKET_MODEL, "res_id": ticket.id}
+            {"name": name, "mimetype": mimetype, "raw": data, "res_model": "mail.compose.message", "res_id": 0}
             for name, mimetype, data in uploads
         ])
         # The customer's first message: it carries the files and triggers the acknowledgement.

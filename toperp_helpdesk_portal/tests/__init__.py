@@ -1,1 +1,3 @@
+from . import test_portal_flows
+from . import test_portal_security
 from . import test_portal_tours

@@ -1,3 +1,6 @@
+import json
+
+from odoo import http
 from odoo.tests import HttpCase, new_test_user
 
 
@@ -39,3 +42,22 @@ class PortalCase(HttpCase):
         }
         vals.update(values)
         return cls.Ticket.create(vals)
+
+    # ------------------------------------------------------------------
+    # HTTP helpers
+    # ------------------------------------------------------------------
+
+    def _post(self, url, data=None, files=None, csrf=True):
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(url, data=data, files=files)
+
+    def _jsonrpc(self, route, params):
+        """JSON-RPC call returning the whole decoded answer (result or error)."""
+        response = self.url_open(
+            route,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()

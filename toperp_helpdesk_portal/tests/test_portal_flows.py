@@ -1,0 +1,240 @@
+import base64
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from . import common
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalFlows(common.PortalCase):
+    def _form(self, **values):
+        data = {
+            "name": "Cannot print the sales invoice",
+            "description": "Open Sales > Invoices, select one invoice, click Print: an error appears",
+            "affected_url": "https://a.toperp.vn/odoo/action-account.action_move_out_invoice_type",
+            "video_url": "",
+            "severity_id": self.severity_high.id,
+            "service_type_id": self.saas.id,
+        }
+        data.update(values)
+        return data
+
+    # ------------------------------------------------------------------
+    # New ticket
+    # ------------------------------------------------------------------
+
+    def test_new_ticket_with_screenshot(self):
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/tickets/new").text
+        # Each level comes with the policy's criteria, and the hotline is ready.
+        self.assertIn("Data is corrupted", page)
+        self.assertIn(self.team.hotline, page)
+        response = self._post("/my/tickets/new", self._form(), files={"attachments": ("shot.png", PNG, "image/png")})
+        ticket = self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)])
+        self.assertEqual(len(ticket), 1)
+        self.assertTrue(response.url.endswith(f"/my/tickets/{ticket.id}?created=1"))
+        self.assertIn(ticket.number, response.text)
+        self.assertEqual(ticket.channel, "portal")
+        self.assertEqual(ticket.severity_id, self.severity_high)
+        self.assertEqual(ticket.service_type_id, self.saas)
+        self.assertEqual(ticket.commercial_partner_id, self.company_a)
+        self.assertTrue(ticket.has_evidence_attachment)
+        self.assertFalse(ticket.missing_info)
+        self.assertEqual(ticket.message_attachment_count, 1)
+        # Acknowledged by e-mail, once.
+        self.assertTrue(ticket.ack_sent)
+        acks = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+        self.assertEqual(len(acks), 1)
+        self.assertIn(ticket.number, acks.subject)
+        self.assertEqual(acks.partner_ids, self.user_a.partner_id)
+
+    def test_new_ticket_with_loom_link_only(self):
+        self.authenticate("portal_a", "portal_a")
+        self._post("/my/tickets/new", self._form(video_url="https://www.loom.com/share/0123abcd"))
+        ticket = self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)])
+        self.assertIn("https://www.loom.com/share/0123abcd", ticket.media_urls)
+        self.assertFalse(ticket.missing_info)
+
+    def test_validation_errors_keep_what_was_typed(self):
+        self.authenticate("portal_a", "portal_a")
+        response = self._post("/my/tickets/new", {
+            "name": "help",
+            "description": "broken",
+            "affected_url": "a.toperp.vn/odoo",
+            "video_url": "",
+        })
+        page = response.text
+        self.assertFalse(self.Ticket.search([]).filtered(lambda t: t.partner_id == self.user_a.partner_id))
+        self.assertIn('data-field="name"', page)
+        self.assertIn("Describe the problem in a few words", page)
+        self.assertIn("describe the steps in more detail", page)
+        self.assertIn("must be a full URL starting with http", page)
+        self.assertIn("Attach screenshots or a video", page)
+        self.assertIn("choose the severity", page)
+        self.assertIn("choose the service concerned", page)
+        # What the customer typed is still there.
+        self.assertIn('value="a.toperp.vn/odoo"', page)
+        self.assertIn(">broken</textarea>", page)
+
+    def test_upload_limits(self):
+        self.env["ir.config_parameter"].set_param("toperp_helpdesk_portal.max_upload_mb", "1")
+        self.authenticate("portal_a", "portal_a")
+        cases = [
+            (("setup.exe", b"MZ\x90\x00" * 10, "application/octet-stream"), "is not accepted"),
+            (("big.mp4", b"\x00" * (1024 * 1024 + 10), "video/mp4"), "is larger than 1 MB"),
+            (("fake.png", b"<html><script>alert(1)</script></html>", "image/png"), "does not match its type"),
+        ]
+        for upload, message in cases:
+            response = self._post("/my/tickets/new", self._form(), files={"attachments": upload})
+            self.assertIn(message, response.text, upload[0])
+            self.assertIn("Cannot print the sales invoice", response.text)
+        self.assertFalse(self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)]))
+
+    # ------------------------------------------------------------------
+    # Call-back
+    # ------------------------------------------------------------------
+
+    def test_callback_request(self):
+        self.authenticate("portal_a", "portal_a")
+        response = self._post("/my/tickets/callback", {"phone": "abc", "slot": "asap", "topic": ""})
+        self.assertIn("does not look valid", response.text)
+        self.assertIn("what the call is about", response.text)
+        response = self._post("/my/tickets/callback", {
+            "phone": "0901 234 567", "slot": "afternoon", "topic": "Question about the VAT report",
+        })
+        ticket = self.Ticket.search([("channel", "=", "callback")])
+        self.assertEqual(len(ticket), 1)
+        self.assertIn("Call-back request", ticket.name)
+        self.assertEqual(ticket.partner_id, self.user_a.partner_id)
+        self.assertEqual(ticket.partner_phone, "0901 234 567")
+        activity = ticket.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.user_id, self.agent)
+        self.assertIn("0901 234 567", activity.summary)
+        self.assertIn("afternoon", activity.summary)
+        self.assertIn("registered", response.text)
+
+    # ------------------------------------------------------------------
+    # Close, rate, reopen
+    # ------------------------------------------------------------------
+
+    def test_close_rate_reopen(self):
+        ticket = self._ticket(self.user_a, "Report totals are wrong")
+        self.authenticate("portal_a2", "portal_a2")
+        self._post(f"/my/tickets/{ticket.id}/close")
+        ticket.invalidate_recordset()
+        self.assertTrue(ticket.is_closed)
+        self.assertEqual(ticket.stage_id, self.env.ref("toperp_helpdesk.stage_solved"))
+        # Closed from the portal: asked on the page, not by e-mail.
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or "")))
+        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        self.assertIn("o_toperp_rating_form", page)
+        self._post(f"/my/tickets/{ticket.id}/rate", {"rate": "7"})
+        self.assertFalse(ticket.rating_ids.filtered("consumed"))
+        self._post(f"/my/tickets/{ticket.id}/rate", {"rate": "5", "feedback": "Fast and clear"})
+        rating = ticket.rating_ids.filtered("consumed")
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(rating.rating, 5)
+        self.assertEqual(rating.partner_id, self.user_a2.partner_id)
+        self.assertEqual(rating.feedback, "Fast and clear")
+        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        self.assertIn("Fast and clear", page)
+        self.assertNotIn("o_toperp_rating_form", page)
+        self._post(f"/my/tickets/{ticket.id}/reopen")
+        ticket.invalidate_recordset()
+        self.assertFalse(ticket.is_closed)
+        self.assertEqual(ticket.stage_id, self.env.ref("toperp_helpdesk.stage_in_progress"))
+
+    def test_agent_solving_sends_rating_request(self):
+        ticket = self._ticket(self.user_a, "Report totals are wrong")
+        ticket.with_user(self.agent).stage_id = self.env.ref("toperp_helpdesk.stage_solved")
+        request = ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or ""))
+        self.assertEqual(len(request), 1)
+        token = ticket.rating_ids.access_token
+        self.assertIn(f"/rate/{token}/5", request.body)
+        # Out-of-scope closures ask nothing.
+        other = self._ticket(self.user_a, "Windows update broke the printer")
+        other.scope_reason_id = self.env["toperp.helpdesk.scope.reason"].search([], limit=1)
+        other.stage_id = self.env.ref("toperp_helpdesk.stage_solved")
+        self.assertFalse(other.rating_ids)
+
+    # ------------------------------------------------------------------
+    # Home, banner, SLA, queries
+    # ------------------------------------------------------------------
+
+    def test_home_counter(self):
+        self._ticket(self.user_a, "First one")
+        self._ticket(self.user_a2, "Second one")
+        self._ticket(self.user_b, "Not mine")
+        self.authenticate("portal_a", "portal_a")
+        answer = self._jsonrpc("/my/counters", {"counters": ["toperp_ticket_count"]})
+        self.assertEqual(answer["result"], {"toperp_ticket_count": 2})
+        self.assertIn("Support Tickets", self.url_open("/my").text)
+
+    @freeze_time("2026-11-27 10:00:00")
+    def test_maintenance_banner(self):
+        Maintenance = self.env["toperp.helpdesk.maintenance"]
+        Maintenance.create({
+            "name": "Database upgrade", "date_start": "2026-11-28 15:00:00", "date_end": "2026-11-28 17:00:00",
+            "announced_date": "2026-11-20 09:00:00",
+        })
+        Maintenance.create({
+            "name": "Secret unannounced work", "date_start": "2026-11-27 09:00:00", "date_end": "2026-11-27 11:00:00",
+        })
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/tickets").text
+        self.assertIn("Database upgrade", page)
+        # Shown in the customer's time zone (UTC+7).
+        self.assertIn("11/28/26, 10:00 PM", page)
+        self.assertNotIn("Secret unannounced work", page)
+
+    def test_list_filters_sort_and_query_count(self):
+        for i in range(3):
+            self._ticket(self.user_a, f"Open ticket {i}")
+        closed = self._ticket(self.user_a, "Closed ticket")
+        closed.stage_id = self.env.ref("toperp_helpdesk.stage_solved")
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/tickets?filterby=closed").text
+        self.assertIn("Closed ticket", page)
+        self.assertNotIn("Open ticket 1", page)
+        page = self.url_open("/my/tickets?filterby=open&search=ticket 1").text
+        self.assertIn("Open ticket 1", page)
+        self.assertNotIn("Open ticket 2", page)
+        self.assertNotIn("Closed ticket", page)
+        critical = self._ticket(self.user_a, "Critical one", severity_id=self.env.ref("toperp_helpdesk.severity_critical").id)
+        page = self.url_open("/my/tickets?sortby=severity").text
+        self.assertLess(page.index("Critical one"), page.index("Open ticket 0"))
+        self.assertIn(critical.number, page)
+
+        def count_queries():
+            self.url_open("/my/tickets")  # warm the caches
+            before = self.cr.sql_log_count
+            self.url_open("/my/tickets")
+            return self.cr.sql_log_count - before
+
+        few = count_queries()
+        for i in range(40):
+            self._ticket(self.user_a2, f"More ticket {i}", severity_id=self.env.ref("toperp_helpdesk.severity_medium").id)
+        many = count_queries()
+        self.assertGreater(few, 0)
+        self.assertEqual(few, many)
+
+    def test_sla_display_when_available(self):
+        ticket = self._ticket(self.user_a, "Deadline ticket")
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        list_page = self.url_open("/my/tickets").text
+        if "sla_status_ids" not in ticket._fields:
+            self.assertNotIn("o_toperp_sla", page)
+            self.assertNotIn("Deadline</th>", list_page)
+            return
+        self.assertTrue(ticket.sla_status_ids)
+        self.assertIn("o_toperp_sla_status", page)
+        self.assertIn("o_toperp_sla_deadline", list_page)
