@@ -2,18 +2,16 @@ import mimetypes
 import re
 
 from markupsafe import Markup
-
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.toperp_helpdesk.tools import intake
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
-
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.toperp_helpdesk.tools import intake
 
 TICKET_MODEL = "toperp.helpdesk.ticket"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -391,9 +389,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         kept = {key: post.get(key) or "" for key in
                 ("name", "description", "affected_url", "video_url", "severity_id", "service_type_id")}
         if errors:
-            return request.render(
-                "toperp_helpdesk_portal.portal_ticket_new", self._toperp_form_values(kept, errors, had_files=bool(uploads))
-            )
+            values = self._toperp_form_values(kept, errors, had_files=bool(uploads))
+            return request.render("toperp_helpdesk_portal.portal_ticket_new", values)
         Ticket = request.env[TICKET_MODEL]
         user = request.env.user
         try:

@@ -1,2 +1,1 @@
-from . import toperp_helpdesk_stage
-from . import toperp_helpdesk_ticket
+from . import toperp_helpdesk_stage, toperp_helpdesk_ticket

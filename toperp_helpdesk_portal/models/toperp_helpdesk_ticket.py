@@ -20,7 +20,6 @@ class ToperpHelpdeskTicket(models.Model):
     _mail_post_access = "read"
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
 

@@ -23,12 +23,17 @@ class PortalCase(HttpCase):
         })
         cls.company_b = env["res.partner"].create({"name": "Company B", "is_company": True})
         cls.user_a = new_test_user(
-            env, "portal_a", groups="base.group_portal", name="Alice A", email="alice@a.example.com", tz="Asia/Ho_Chi_Minh"
+            env, "portal_a", groups="base.group_portal", name="Alice A", email="alice@a.example.com",
+            tz="Asia/Ho_Chi_Minh",
         )
         cls.user_a.partner_id.parent_id = cls.company_a
-        cls.user_a2 = new_test_user(env, "portal_a2", groups="base.group_portal", name="Anh A2", email="anh@a.example.com")
+        cls.user_a2 = new_test_user(
+            env, "portal_a2", groups="base.group_portal", name="Anh A2", email="anh@a.example.com"
+        )
         cls.user_a2.partner_id.parent_id = cls.company_a
-        cls.user_b = new_test_user(env, "portal_b", groups="base.group_portal", name="Bob B", email="bob@b.example.com")
+        cls.user_b = new_test_user(
+            env, "portal_b", groups="base.group_portal", name="Bob B", email="bob@b.example.com"
+        )
         cls.user_b.partner_id.parent_id = cls.company_b
 
     @classmethod

@@ -208,7 +208,9 @@ class TestPortalFlows(common.PortalCase):
         self.assertIn("Open ticket 1", page)
         self.assertNotIn("Open ticket 2", page)
         self.assertNotIn("Closed ticket", page)
-        critical = self._ticket(self.user_a, "Critical one", severity_id=self.env.ref("toperp_helpdesk.severity_critical").id)
+        critical = self._ticket(
+            self.user_a, "Critical one", severity_id=self.env.ref("toperp_helpdesk.severity_critical").id
+        )
         page = self.url_open("/my/tickets?sortby=severity").text
         self.assertLess(page.index("Critical one"), page.index("Open ticket 0"))
         self.assertIn(critical.number, page)
@@ -221,7 +223,9 @@ class TestPortalFlows(common.PortalCase):
 
         few = count_queries()
         for i in range(40):
-            self._ticket(self.user_a2, f"More ticket {i}", severity_id=self.env.ref("toperp_helpdesk.severity_medium").id)
+            self._ticket(
+                self.user_a2, f"More ticket {i}", severity_id=self.env.ref("toperp_helpdesk.severity_medium").id
+            )
         many = count_queries()
         self.assertGreater(few, 0)
         self.assertEqual(few, many)

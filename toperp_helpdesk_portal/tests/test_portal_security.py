@@ -1,5 +1,6 @@
 import base64
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -48,9 +49,9 @@ class TestPortalSecurity(common.PortalCase):
     def test_record_rules_company_scope(self):
         Ticket = self.env["toperp.helpdesk.ticket"].with_user(self.user_a)
         self.assertEqual(Ticket.search([]), self.ticket_a | self.ticket_a2)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.ticket_b.with_user(self.user_a).read(["name"])
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.ticket_a.with_user(self.user_a).write({"name": "changed"})
 
     def test_record_rules_own_scope(self):
