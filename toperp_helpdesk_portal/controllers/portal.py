@@ -184,6 +184,13 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "can_close": ticket_sudo._portal_can_close(),
             "can_reopen": ticket_sudo._portal_can_reopen(),
             "created": kw.get("created"),
+            "created_message": request.env._(
+                "We have received your request %(number)s. We sent you an acknowledgement by e-mail.",
+                number=ticket_sudo.number,
+            ),
+            "callback_message": request.env._(
+                "Your call-back request %(number)s is registered: an agent will call you.", number=ticket_sudo.number
+            ),
             "toperp_message": kw.get("message"),
             "toperp_error": kw.get("toperp_error"),
         })
@@ -260,7 +267,15 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "errors": errors or {},
             "max_files": MAX_FILES,
             "max_file_size_mb": self._toperp_max_file_mb(),
-            "allowed_extensions": ", ".join(sorted(ALLOWED_EXTENSIONS)),
+            "upload_hint": request.env._(
+                "At most %(count)s files of %(size)s MB each (%(types)s).",
+                count=MAX_FILES,
+                size=self._toperp_max_file_mb(),
+                types=", ".join(sorted(ALLOWED_EXTENSIONS)),
+            ),
+            "hotline_message": request.env._(
+                "For a High or Critical incident, also call our hotline %(hotline)s (24/7).", hotline=team.hotline
+            ),
             "accept": ",".join(f".{ext}" for ext in sorted(ALLOWED_EXTENSIONS)),
         })
         layout.update(extra)
