@@ -5,6 +5,32 @@ from . import common
 
 @tagged("post_install", "-at_install")
 class TestPortalTours(common.PortalCase):
-    def test_smoke_tour(self):
-        self._ticket(self.user_a, "Smoke ticket")
-        self.start_tour("/my/tickets", "toperp_portal_smoke", login="portal_a")
+    """The customer's journeys in a real browser (headless Chromium)."""
+
+    def test_ticket_flow_tour(self):
+        self.start_tour("/my/tickets", "toperp_portal_ticket_flow", login="portal_a", timeout=120)
+        ticket = self.Ticket.search([("name", "=", "Printing the sales invoice fails")])
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.channel, "portal")
+        self.assertEqual(ticket.partner_id, self.user_a.partner_id)
+        self.assertEqual(ticket.severity_id, self.severity_high)
+        self.assertEqual(ticket.service_type_id, self.saas)
+        self.assertTrue(ticket.has_evidence_attachment)
+        self.assertIn("https://www.loom.com/share/0123456789abcdef", ticket.media_urls)
+        self.assertTrue(ticket.ack_sent)
+        self.assertTrue(ticket.message_ids.filtered(lambda m: "credit notes" in m.body))
+        self.assertTrue(ticket.is_closed)
+        rating = ticket.rating_ids.filtered("consumed")
+        self.assertEqual(rating.rating, 5)
+        self.assertEqual(rating.feedback, "Quick and clear, thank you")
+
+    def test_callback_tour(self):
+        self.start_tour("/my/tickets", "toperp_portal_callback", login="portal_a")
+        ticket = self.Ticket.search([("channel", "=", "callback")])
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.partner_phone, "0901 234 567")
+        self.assertEqual(ticket.activity_ids.user_id, self.agent)
+
+    def test_validation_tour(self):
+        self.start_tour("/my/tickets/new", "toperp_portal_validation", login="portal_a")
+        self.assertFalse(self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)]))

@@ -1,0 +1,110 @@
+import base64
+import os
+import tempfile
+from pathlib import Path
+
+import werkzeug.urls
+
+from odoo.tests import tagged
+from odoo.tests.common import ChromeBrowser
+
+from . import common
+
+SUCCESS = "screenshot ready"
+# Wait until the page shows what it is about, then let the screenshot be taken.
+WAIT_FOR = """
+(function wait() {
+    if (document.querySelector(%r)) {
+        setTimeout(() => console.log(%r), 500);
+    } else {
+        setTimeout(wait, 100);
+    }
+})();
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestPortalScreenshots(common.PortalCase):
+    """Pictures of the portal and of the backend queue, from a real browser.
+
+    ``./setup/screenshots.sh`` runs this test with ``TOPERP_SCREENSHOTS_DIR=docs``;
+    otherwise the pictures go to a temporary directory (the pages must still render).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        env["res.lang"]._activate_lang("vi_VN")
+        env["ir.module.module"]._load_module_terms(
+            ["toperp_helpdesk", "toperp_helpdesk_sla", "toperp_helpdesk_portal"], ["vi_VN"], overwrite=True
+        )
+        cls.user_a.lang = "vi_VN"
+        severity = {code: env.ref(f"toperp_helpdesk.severity_{code}") for code in ("low", "medium", "high", "critical")}
+        samples = [
+            ("Không in được hóa đơn bán hàng", "high", cls.user_a),
+            ("Báo cáo thuế GTGT sai số liệu tháng 10", "medium", cls.user_a2),
+            ("Hướng dẫn cấu hình phê duyệt đơn mua hàng", "low", cls.user_a),
+            ("Hệ thống bị sập, không đăng nhập được", "critical", cls.user_a2),
+        ]
+        cls.tickets = cls.Ticket.browse()
+        for name, code, user in samples:
+            cls.tickets |= cls._ticket(
+                user, name, severity_id=severity[code].id, service_type_id=cls.saas.id,
+                affected_url="https://a.toperp.vn/odoo/action-account.action_move_out_invoice_type",
+            )
+        cls.tickets[0].message_post(
+            body="Vào Bán hàng > Hóa đơn, chọn hóa đơn INV/2026/0012 rồi bấm In: trang trắng hiện ra.",
+            author_id=cls.user_a.partner_id.id, message_type="comment", subtype_xmlid="mail.mt_comment",
+        )
+        cls.tickets[0].with_user(cls.agent).message_post(
+            body="Chào anh/chị, chúng tôi đã tái hiện được lỗi và đang xử lý.",
+            message_type="comment", subtype_xmlid="mail.mt_comment",
+        )
+        env["toperp.helpdesk.maintenance"].create({
+            "name": "Nâng cấp máy chủ cơ sở dữ liệu",
+            "date_start": "2036-01-10 15:00:00",
+            "date_end": "2036-01-10 17:00:00",
+            "announced_date": "2026-01-01 00:00:00",
+        })
+        cls.agent.lang = "vi_VN"
+        cls.agent.groups_id |= env.ref("toperp_helpdesk.group_manager")
+
+    def _shoot(self, url, selector, login, name):
+        browser = ChromeBrowser(self, success_signal=SUCCESS)
+        try:
+            self.authenticate(login, login, browser=browser)
+            self.cr.flush()
+            self.cr.clear()
+            browser.navigate_to(werkzeug.urls.url_join(self.base_url(), url), wait_stop=True)
+            browser._wait_code_ok(WAIT_FOR % (selector, SUCCESS), 60)
+            metrics = browser._websocket_request("Page.getLayoutMetrics")
+            size = metrics["cssContentSize"]
+            shot = browser._websocket_request("Page.captureScreenshot", params={
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 1600), "scale": 0.8},
+            })
+        finally:
+            browser.stop()
+            self._wait_remaining_requests()
+        data = base64.b64decode(shot["data"])
+        path = self.output_dir / name
+        path.write_bytes(data)
+        return data
+
+    def test_screenshots(self):
+        target = os.environ.get("TOPERP_SCREENSHOTS_DIR")
+        self.output_dir = Path(target) if target else Path(tempfile.mkdtemp(prefix="toperp_shots_"))
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        shots = [
+            ("/my/tickets", ".o_toperp_ticket_row", "portal_a", "portal-ticket-list.png"),
+            (f"/my/tickets/{self.tickets[0].id}", "#chatterRoot", "portal_a", "portal-ticket-detail.png"),
+            ("/my/tickets/new", ".o_toperp_ticket_form", "portal_a", "portal-ticket-new.png"),
+            ("/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action", ".o_data_row, .o_kanban_record",
+             "toperp_agent", "backend-ticket-queue.png"),
+        ]
+        for url, selector, login, name in shots:
+            data = self._shoot(url, selector, login, name)
+            self.assertTrue(data.startswith(b"\x89PNG"), name)
+            self.assertGreater(len(data), 10000, name)
