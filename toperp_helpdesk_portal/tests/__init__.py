@@ -1,4 +1,1 @@
-from . import test_portal_flows
-from . import test_portal_screenshots
-from . import test_portal_security
-from . import test_portal_tours
+from . import test_portal_flows, test_portal_screenshots, test_portal_security, test_portal_tours

@@ -35,6 +35,9 @@ class TestPortalFlows(common.PortalCase):
         # Each level comes with the policy's criteria, and the hotline is ready.
         self.assertIn("Data is corrupted", page)
         self.assertIn(self.team.hotline, page)
+        for field in ('name="name"', 'name="description"', 'name="affected_url"', 'name="video_url"',
+                      'name="attachments"', 'name="severity_id"', 'name="service_type_id"'):
+            self.assertIn(field, page)
         response = self._post("/my/tickets/new", self._form(), files={"attachments": ("shot.png", PNG, "image/png")})
         ticket = self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)])
         self.assertEqual(len(ticket), 1)

@@ -1,10 +1,12 @@
 import base64
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import werkzeug.urls
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -14,7 +16,7 @@ SUCCESS = "screenshot ready"
 # Wait until the page shows what it is about, then let the screenshot be taken.
 WAIT_FOR = """
 (function wait() {
-    if (document.querySelector(%r)) {
+    if (%s) {
         setTimeout(() => console.log(%r), 500);
     } else {
         setTimeout(wait, 100);
@@ -63,21 +65,22 @@ class TestPortalScreenshots(common.PortalCase):
         )
         env["toperp.helpdesk.maintenance"].create({
             "name": "Nâng cấp máy chủ cơ sở dữ liệu",
-            "date_start": "2036-01-10 15:00:00",
-            "date_end": "2036-01-10 17:00:00",
-            "announced_date": "2026-01-01 00:00:00",
+            # The banner shows windows of the coming week: place it after today.
+            "date_start": fields.Datetime.now() + timedelta(days=2),
+            "date_end": fields.Datetime.now() + timedelta(days=2, hours=2),
+            "announced_date": fields.Datetime.now() - timedelta(days=5),
         })
         cls.agent.lang = "vi_VN"
         cls.agent.groups_id |= env.ref("toperp_helpdesk.group_manager")
 
-    def _shoot(self, url, selector, login, name):
+    def _shoot(self, url, ready, login, name):
         browser = ChromeBrowser(self, success_signal=SUCCESS)
         try:
             self.authenticate(login, login, browser=browser)
             self.cr.flush()
             self.cr.clear()
             browser.navigate_to(werkzeug.urls.url_join(self.base_url(), url), wait_stop=True)
-            browser._wait_code_ok(WAIT_FOR % (selector, SUCCESS), 60)
+            browser._wait_code_ok(WAIT_FOR % (ready, SUCCESS), 60)
             metrics = browser._websocket_request("Page.getLayoutMetrics")
             size = metrics["cssContentSize"]
             shot = browser._websocket_request("Page.captureScreenshot", params={
@@ -98,11 +101,13 @@ class TestPortalScreenshots(common.PortalCase):
         self.output_dir = Path(target) if target else Path(tempfile.mkdtemp(prefix="toperp_shots_"))
         self.output_dir.mkdir(parents=True, exist_ok=True)
         shots = [
-            ("/my/tickets", ".o_toperp_ticket_row", "portal_a", "portal-ticket-list.png"),
-            (f"/my/tickets/{self.tickets[0].id}", "#chatterRoot", "portal_a", "portal-ticket-detail.png"),
-            ("/my/tickets/new", ".o_toperp_ticket_form", "portal_a", "portal-ticket-new.png"),
-            ("/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action", ".o_data_row, .o_kanban_record",
-             "toperp_agent", "backend-ticket-queue.png"),
+            ("/my/tickets", "document.querySelector('.o_toperp_ticket_row')", "portal_a", "portal-ticket-list.png"),
+            (f"/my/tickets/{self.tickets[0].id}",
+             "document.querySelector('#chatterRoot')?.shadowRoot?.querySelector('.o-mail-Message')",
+             "portal_a", "portal-ticket-detail.png"),
+            ("/my/tickets/new", "document.querySelector('.o_toperp_ticket_form')", "portal_a", "portal-ticket-new.png"),
+            ("/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action",
+             "document.querySelector('.o_data_row, .o_kanban_record')", "toperp_agent", "backend-ticket-queue.png"),
         ]
         for url, selector, login, name in shots:
             data = self._shoot(url, selector, login, name)

@@ -34,7 +34,14 @@ registry.category("web_tour.tours").add("toperp_portal_ticket_flow", {
             trigger: ".o_toperp_severity_choice[data-code=low] input",
             run: "click",
         },
-        { trigger: ".o_toperp_hotline.d-none" },
+        {
+            trigger: ".o_toperp_severity_choice[data-code=low] input:checked",
+            run() {
+                if (!document.querySelector(".o_toperp_hotline").classList.contains("d-none")) {
+                    throw new Error("The hotline shows for a Low severity");
+                }
+            },
+        },
         {
             content: "Choosing High shows the hotline",
             trigger: ".o_toperp_severity_choice[data-code=high] input",
