@@ -24,30 +24,28 @@ class ToperpHelpdeskTicket(models.Model):
             ticket.access_url = f"/my/tickets/{ticket.id}"
 
     # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-
-    def write(self, vals):
-        closing = self.browse()
-        if vals.get("stage_id"):
-            stage = self.env["toperp.helpdesk.stage"].browse(vals["stage_id"])
-            if stage.is_closed and stage.rating_request:
-                closing = self.filtered(lambda t: not t.is_closed)
-        res = super().write(vals)
-        if closing and not self.env.context.get("toperp_no_rating_request"):
-            closing.filtered(lambda t: t.partner_id and not t.scope_reason_id)._send_rating_request()
-        return res
-
-    # ------------------------------------------------------------------
     # Rating
     # ------------------------------------------------------------------
 
-    def _send_rating_request(self):
+    def _track_template(self, changes):
+        """Entering a stage that asks for a rating (Solved) e-mails the rating request
+        instead of the stage's own e-mail: one message that says the request is
+        solved and asks how we did. Out-of-scope closures ask nothing."""
+        res = super()._track_template(changes)
+        ticket = self[0]
+        if "stage_id" not in changes or not ticket.stage_id.rating_request:
+            return res
+        if not ticket.partner_id or ticket.scope_reason_id:
+            return res
         template = self.env.ref("toperp_helpdesk_portal.mail_template_ticket_rating", raise_if_not_found=False)
-        if not template:
-            return
-        for ticket in self:
-            ticket.rating_send_request(template, lang=ticket._customer_lang(), force_send=False)
+        if template:
+            options = res["stage_id"][1] if "stage_id" in res else {
+                "auto_delete_keep_log": False,
+                "subtype_id": self.env.ref("mail.mt_comment").id,
+                "email_layout_xmlid": "mail.mail_notification_light",
+            }
+            res["stage_id"] = (template, options)
+        return res
 
     def _rating_get_parent_field_name(self):
         return "team_id"
@@ -81,13 +79,11 @@ class ToperpHelpdeskTicket(models.Model):
         return self.is_closed and not self.scope_reason_id and bool(self.team_id)
 
     def _portal_close(self, partner):
-        """The customer closes the ticket: solved, no rating e-mail (the page asks)."""
+        """The customer closes the ticket: solved (the page then asks for a rating)."""
         for ticket in self.sudo():
             if not ticket._portal_can_close():
                 raise UserError(self.env._("This ticket cannot be closed."))
-            ticket.with_context(toperp_no_rating_request=True).write(
-                {"stage_id": ticket.team_id._stage_solved().id}
-            )
+            ticket.write({"stage_id": ticket.team_id._stage_solved().id})
             ticket.message_post(
                 body=self.env._("Closed by the customer from the portal."),
                 author_id=partner.id,

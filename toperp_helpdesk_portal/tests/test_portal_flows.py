@@ -25,6 +25,10 @@ class TestPortalFlows(common.PortalCase):
         data.update(values)
         return data
 
+    def _flush_tracking(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     # ------------------------------------------------------------------
     # New ticket
     # ------------------------------------------------------------------
@@ -135,8 +139,8 @@ class TestPortalFlows(common.PortalCase):
         ticket.invalidate_recordset()
         self.assertTrue(ticket.is_closed)
         self.assertEqual(ticket.stage_id, self.env.ref("toperp_helpdesk.stage_solved"))
-        # Closed from the portal: asked on the page, not by e-mail.
-        self.assertFalse(ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or "")))
+        # The solved e-mail asks for a rating; the page asks too.
+        self.assertEqual(len(ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or ""))), 1)
         page = self.url_open(f"/my/tickets/{ticket.id}").text
         self.assertIn("o_toperp_rating_form", page)
         self._post(f"/my/tickets/{ticket.id}/rate", {"rate": "7"})
@@ -158,15 +162,21 @@ class TestPortalFlows(common.PortalCase):
     def test_agent_solving_sends_rating_request(self):
         ticket = self._ticket(self.user_a, "Report totals are wrong")
         ticket.with_user(self.agent).stage_id = self.env.ref("toperp_helpdesk.stage_solved")
+        self._flush_tracking()
         request = ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or ""))
         self.assertEqual(len(request), 1)
+        # One e-mail: the rating request replaces the plain "solved" e-mail.
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "has been solved" in (m.subject or "")))
+        self.assertEqual(request.partner_ids, self.user_a.partner_id)
         token = ticket.rating_ids.access_token
         self.assertIn(f"/rate/{token}/5", request.body)
         # Out-of-scope closures ask nothing.
         other = self._ticket(self.user_a, "Windows update broke the printer")
         other.scope_reason_id = self.env["toperp.helpdesk.scope.reason"].search([], limit=1)
         other.stage_id = self.env.ref("toperp_helpdesk.stage_solved")
+        self._flush_tracking()
         self.assertFalse(other.rating_ids)
+        self.assertFalse(other.message_ids.filtered(lambda m: "How did we do" in (m.subject or "")))
 
     # ------------------------------------------------------------------
     # Home, banner, SLA, queries
