@@ -7,7 +7,7 @@
     "website": "https://toperp.vn",
     "author": "TopERP",
     "license": "LGPL-3",
-    "depends": ["toperp_helpdesk", "portal", "rating"],
+    "depends": ["toperp_helpdesk_sla", "portal", "rating"],
     "data": [
         "security/ir.model.access.csv",
         "security/toperp_helpdesk_portal_security.xml",

@@ -1,5 +1,6 @@
 import base64
 
+import babel.dates
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -243,15 +244,21 @@ class TestPortalFlows(common.PortalCase):
         self.assertGreater(few, 0)
         self.assertEqual(few, many)
 
-    def test_sla_display_when_available(self):
-        ticket = self._ticket(self.user_a, "Deadline ticket")
+    @freeze_time("2026-11-27 09:00:00")
+    def test_sla_deadlines_in_customer_time_zone(self):
+        ticket = self._ticket(self.user_a, "Deadline ticket", severity_id=self.severity_high.id)
+        deadline = ticket.sla_deadline
+        self.assertTrue(deadline)
+        shown = babel.dates.format_datetime(
+            deadline, format="short", tzinfo=babel.dates.get_timezone("Asia/Ho_Chi_Minh"), locale="en_US"
+        )
+        utc = babel.dates.format_datetime(deadline, format="short", tzinfo=babel.dates.UTC, locale="en_US")
         self.authenticate("portal_a", "portal_a")
-        page = self.url_open(f"/my/tickets/{ticket.id}").text
         list_page = self.url_open("/my/tickets").text
-        if "sla_status_ids" not in ticket._fields:
-            self.assertNotIn("o_toperp_sla", page)
-            self.assertNotIn("Deadline</th>", list_page)
-            return
-        self.assertTrue(ticket.sla_status_ids)
-        self.assertIn("o_toperp_sla_status", page)
         self.assertIn("o_toperp_sla_deadline", list_page)
+        self.assertIn(shown, list_page)
+        self.assertNotIn(utc, list_page)
+        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        self.assertEqual(page.count("o_toperp_sla_status"), len(ticket.sla_status_ids))
+        self.assertIn(shown, page)
+        self.assertIn('data-state="running"', page)
