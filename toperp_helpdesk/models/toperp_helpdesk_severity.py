@@ -34,10 +34,19 @@ class ToperpHelpdeskSeverity(models.Model):
 
     def _suggest_for_text(self, text):
         """The most urgent active severity whose triage keywords occur in the text."""
-        severities = self.search([])
-        code = intake.suggest_severity(
-            text,
-            {s.code: intake.split_keywords(s.triage_keywords) for s in severities},
-            {s.code: s.sequence for s in severities},
-        )
-        return severities.filtered(lambda s: s.code == code)[:1]
+        return self._triage_rules().suggest(text)
+
+    def _triage_rules(self):
+        """The active severities' keywords, read once for a batch of tickets."""
+        return _TriageRules(self.search([]))
+
+
+class _TriageRules:
+    def __init__(self, severities):
+        self.severities = severities
+        self.keywords = {s.code: intake.split_keywords(s.triage_keywords) for s in severities}
+        self.ranks = {s.code: s.sequence for s in severities}
+
+    def suggest(self, text):
+        code = intake.suggest_severity(text, self.keywords, self.ranks)
+        return self.severities.filtered(lambda s: s.code == code)[:1]

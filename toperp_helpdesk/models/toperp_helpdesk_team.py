@@ -11,9 +11,6 @@ class ToperpHelpdeskTeam(models.Model):
     _order = "sequence, id"
     _check_company_auto = True
 
-    def _default_stage_ids(self):
-        return self.env["toperp.helpdesk.stage"].search([("team_ids", "=", False)])
-
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -47,9 +44,9 @@ class ToperpHelpdeskTeam(models.Model):
     last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
     stage_ids = fields.Many2many(
         "toperp.helpdesk.stage",
-        string="Stages",
-        default=_default_stage_ids,
-        help="Stages this team's tickets go through.",
+        string="Specific Stages",
+        help="Stages reserved to this team (and the other teams they are linked to). Shared "
+        "stages, linked to no team, are used by every team.",
     )
     autoclose_days = fields.Integer(
         string="Auto-close After (days)",
@@ -93,8 +90,11 @@ class ToperpHelpdeskTeam(models.Model):
     # ------------------------------------------------------------------
 
     def _stages(self):
+        """The stages of the team: the shared ones and its own."""
         self.ensure_one()
-        return self.stage_ids.sorted() or self._default_stage_ids().sorted()
+        return self.env["toperp.helpdesk.stage"].search(
+            ["|", ("team_ids", "=", False), ("team_ids", "in", self.ids)]
+        )
 
     def _stage_new(self):
         return self._stages().filtered(lambda s: not s.is_closed)[:1]

@@ -206,10 +206,10 @@ class ToperpHelpdeskTicket(models.Model):
 
     @api.depends("name", "description")
     def _compute_suggested_severity_id(self):
-        Severity = self.env["toperp.helpdesk.severity"]
+        rules = self.env["toperp.helpdesk.severity"]._triage_rules()
         for ticket in self:
             text = f"{ticket.name or ''}\n{intake.html_to_text(ticket.description)}"
-            ticket.suggested_severity_id = Severity._suggest_for_text(text)
+            ticket.suggested_severity_id = rules.suggest(text)
 
     @api.depends("partner_id")
     def _compute_partner_contact(self):
@@ -527,7 +527,10 @@ class ToperpHelpdeskTicket(models.Model):
 
     def action_reopen(self):
         for ticket in self.filtered("is_closed"):
-            ticket.write({"stage_id": ticket.team_id._stage_in_progress().id, "scope_reason_id": False})
+            stage = ticket.team_id._stage_in_progress() if ticket.team_id else self.env[
+                "toperp.helpdesk.stage"
+            ].search([("is_closed", "=", False), ("pauses_sla", "=", False)], limit=1)
+            ticket.write({"stage_id": stage.id, "scope_reason_id": False})
 
     # ------------------------------------------------------------------
     # Cron: auto-close tickets waiting on the customer

@@ -219,3 +219,35 @@ class TestOutOfScope(common.HelpdeskCase):
         ticket.message_post(body="Tại sao?", author_id=self.customer.id, message_type="email",
                             subtype_xmlid="mail.mt_comment")
         self.assertEqual(ticket.stage_id, self.stage_cancelled)
+
+
+class TestTeamStages(common.HelpdeskCase):
+    def test_new_team_uses_shared_stages(self):
+        team = self.env["toperp.helpdesk.team"].create({"name": "Hỗ trợ Add-on"})
+        self.assertEqual(team._stage_new(), self.stage_new)
+        self.assertEqual(team._stage_in_progress(), self.stage_in_progress)
+        self.assertEqual(team._stage_waiting(), self.stage_waiting)
+        self.assertEqual(team._stage_solved(), self.stage_solved)
+        self.assertEqual(team._stage_cancelled(), self.stage_cancelled)
+        ticket = self.create_ticket(team_id=team.id)
+        self.assertEqual(ticket.stage_id, self.stage_new)
+
+    def test_team_specific_stage(self):
+        team = self.env["toperp.helpdesk.team"].create({"name": "Phát triển tùy chỉnh"})
+        review = self.env["toperp.helpdesk.stage"].create(
+            {"name": "Chờ nhà phát triển", "sequence": 15, "team_ids": [(6, 0, team.ids)]}
+        )
+        self.assertIn(review, team._stages())
+        self.assertNotIn(review, self.team._stages())
+        columns = self.Ticket.with_context(default_team_id=team.id)._read_group_stage_ids(
+            self.env["toperp.helpdesk.stage"], []
+        )
+        self.assertIn(review, columns)
+        self.assertNotIn(review, self.Ticket._read_group_stage_ids(self.env["toperp.helpdesk.stage"], []))
+
+    def test_reopen_without_team(self):
+        ticket = self.Ticket.create({"name": "Phiếu không có nhóm", "team_id": False})
+        ticket.stage_id = self.stage_solved
+        ticket.action_reopen()
+        self.assertFalse(ticket.is_closed)
+        self.assertFalse(ticket.stage_id.pauses_sla)
