@@ -423,6 +423,15 @@ class ToperpHelpdeskTicket(models.Model):
                 if waiting:
                     ticket.stage_id = waiting
 
+    def _notify_get_reply_to(self, default=None):
+        """Customers answer to their team's address (support@…) rather than the catchall."""
+        with_team = self.filtered("team_id")
+        by_team = with_team.sudo().team_id._notify_get_reply_to(default=default)
+        reply_to = {ticket.id: by_team.get(ticket.team_id.id) for ticket in with_team}
+        if self - with_team:
+            reply_to.update(super(ToperpHelpdeskTicket, self - with_team)._notify_get_reply_to(default=default))
+        return reply_to
+
     def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
         if message.message_type == "auto_comment":
             # Acknowledgements, reminders and stage templates are automatic e-mails.

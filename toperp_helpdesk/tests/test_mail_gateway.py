@@ -185,4 +185,5 @@ class TestMailGateway(common.HelpdeskCase):
         self.assertEqual(mails.recipient_ids, self.customer)
         self.assertIn(ticket.number, mails.subject)
         self.assertIn("support@toperp.vn", mails.email_from)
+        self.assertIn("support@toperp.vn", mails.reply_to, "answers go to the support address")
         self.assertEqual(mails.state, "sent", mails.failure_reason)

@@ -82,6 +82,20 @@ class TestCompleteness(common.HelpdeskCase):
         self.assertEqual(len(ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")), 1,
                          "a reply is not acknowledged again")
 
+    def test_portal_ticket_acknowledged_with_hotline_for_high(self):
+        ticket = self.create_ticket(channel="portal", severity_id=self.severity_high.id,
+                                    name="Hệ thống bị sập toàn công ty")
+        ticket.message_post(body="<p>Không ai vào được hệ thống</p>", author_id=self.customer.id,
+                            message_type="comment", subtype_xmlid="mail.mt_comment")
+        ack = self._ack(ticket)
+        self.assertIn(self.team.hotline, ack.body)
+        self.assertIn(self.severity_high.name, ack.body)
+        self.assertEqual(ticket.stage_id, self.stage_new, "portal tickets do not wait on the customer")
+        low = self.create_ticket(channel="portal", name="Cách xuất báo cáo tồn kho")
+        low.message_post(body="<p>Xin hướng dẫn</p>", author_id=self.customer.id,
+                         message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertNotIn(self.team.hotline, self._ack(low).body, "no hotline for a low severity")
+
     def test_phone_ticket_gets_no_acknowledgement(self):
         ticket = self.create_ticket(channel="phone", description="<p>Khách gọi báo lỗi</p>")
         ticket.message_post(body="Khách gọi lại", author_id=self.customer.id, message_type="comment",
