@@ -44,9 +44,9 @@ class ToperpHelpdeskTeam(models.Model):
     last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
     stage_ids = fields.Many2many(
         "toperp.helpdesk.stage",
-        string="Specific Stages",
-        help="Stages reserved to this team (and the other teams they are linked to). Shared "
-        "stages, linked to no team, are used by every team.",
+        string="Stages",
+        # Besides the stages linked to it, a team uses the shared ones (linked to no team).
+        help="Stages this team's tickets go through.",
     )
     autoclose_days = fields.Integer(
         string="Auto-close After (days)",
