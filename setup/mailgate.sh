@@ -21,11 +21,18 @@ registry = odoo.modules.registry.Registry(sys.argv[2])
 raw = sys.stdin.buffer.read()
 with registry.cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    thread_id = env["mail.thread"].message_process(None, raw)
-    ticket = env["toperp.helpdesk.ticket"].browse(thread_id).exists() if thread_id else None
-    if ticket:
+    # Never raises: rejections (auto-replies, bounces, loops, duplicates…) are logged.
+    result = env["mail.thread"]._toperp_gateway_process(raw)
+    ticket = env["toperp.helpdesk.ticket"]
+    if result["model"] == ticket._name:
+        ticket = ticket.browse(result["res_id"]).exists()
+    if ticket and result["outcome"] == "created":
         print(f"{ticket.number}: {ticket.name} [{ticket.severity_id.name}, {ticket.channel}, "
               f"missing: {ticket.missing_info or '-'}, stage: {ticket.stage_id.name}]")
+    elif result["outcome"] == "threaded":
+        print(f"threaded into {ticket.number if ticket else result['model']}")
     else:
-        print("no ticket created (threaded into an existing record, or rejected)")
+        print(f"rejected: {result['reason']} {result.get('detail', '')}".strip())
+# An unexpected error: EX_TEMPFAIL, the mail server keeps the message and retries.
+sys.exit(75 if result["error"] else 0)
 PY

@@ -341,6 +341,18 @@ class ToperpHelpdeskTicket(models.Model):
         self._subscribe_cc(msg_dict.get("cc"))
         return res
 
+    def _toperp_is_known_correspondent(self, partner):
+        """True when ``partner`` may write publicly on the ticket: staff, someone of
+        the customer's company, or a follower (people copied by the customer)."""
+        self.ensure_one()
+        if not partner:
+            return False
+        if partner.user_ids.filtered(lambda u: not u.share):
+            return True
+        if self.commercial_partner_id and partner.commercial_partner_id == self.commercial_partner_id:
+            return True
+        return partner in self.message_partner_ids
+
     def _subscribe_cc(self, cc):
         """People copied on a customer's e-mail follow the ticket (our own aliases
         never do: ``_mail_find_partner_from_emails`` leaves them out)."""
