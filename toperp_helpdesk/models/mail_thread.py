@@ -19,6 +19,14 @@ GATEWAY_INFO_KEY = "toperp_gateway_info"
 CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+def _known_charset(name):
+    try:
+        codecs.lookup(str(name))
+    except LookupError:
+        return False
+    return True
+
+
 def _repair_charsets(message):
     """Parts declaring a charset Python does not know (VISCII, misspelt or empty
     names) are read as UTF-8 when their bytes are UTF-8, else as Windows-1258:
@@ -29,11 +37,8 @@ def _repair_charsets(message):
         charset = part.get_param("charset")
         if charset is None:
             continue
-        try:
-            codecs.lookup(str(charset))
+        if _known_charset(charset):
             continue
-        except LookupError:
-            pass
         payload = part.get_payload(decode=True) or b""
         try:
             payload.decode("utf-8")
