@@ -202,6 +202,31 @@ class TestOutOfScope(common.HelpdeskCase):
         wizard_form = self._classify(ticket, self.agent_1)
         self.assertEqual(wizard_form.message, self.reason.with_context(lang="en_US").description)
 
+    def test_each_customer_reads_its_language(self):
+        english_customer = self.env["res.partner"].create(
+            {"name": "Global Foods Ltd", "email": "it@globalfoods.example", "lang": "en_US"}
+        )
+        vietnamese = self.create_ticket()
+        english = self.create_ticket(partner_id=english_customer.id)
+        action = (vietnamese | english).with_user(self.agent_1).action_out_of_scope()
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.agent_1).with_context(**action["context"]))
+        wizard_form.reason_id = self.reason
+        wizard_form.save().action_confirm()
+        english_text = self.reason.with_context(lang="en_US").description
+        self.assertTrue(vietnamese.message_ids.filtered(lambda m: "VPS/máy chủ riêng" in m.body))
+        self.assertFalse(vietnamese.message_ids.filtered(lambda m: english_text in m.body))
+        self.assertTrue(english.message_ids.filtered(lambda m: english_text in m.body))
+        self.assertFalse(english.message_ids.filtered(lambda m: "VPS/máy chủ riêng" in m.body))
+        self.assertEqual((vietnamese | english).mapped("stage_id"), self.stage_cancelled)
+
+    def test_classify_without_closing(self):
+        ticket = self.create_ticket()
+        wizard_form = self._classify(ticket, self.agent_1)
+        wizard_form.close_ticket = False
+        wizard_form.save().action_confirm()
+        self.assertEqual(ticket.scope_reason_id, self.reason)
+        self.assertFalse(ticket.is_closed)
+
     def test_agent_may_edit_message_and_reopen(self):
         ticket = self.create_ticket()
         wizard_form = self._classify(ticket, self.agent_1)

@@ -36,17 +36,21 @@ class ToperpHelpdeskScopeWizard(models.TransientModel):
         if not tickets:
             raise UserError(self.env._("Select at least one open ticket."))
         tickets.write({"scope_reason_id": self.reason_id.id})
+        first_lang = self.ticket_ids[:1]._customer_lang()
+        # Unless the agent rewrote it, each customer reads the reason in its own language.
+        default_message = self.message == (self.reason_id.with_context(lang=first_lang).description or False)
         for ticket in tickets:
             customer_env = self.with_context(lang=ticket._customer_lang()).env
             reason = self.reason_id.with_env(customer_env)
+            message = reason.description if default_message else self.message
             body = Markup("<p>%s</p>") % customer_env._(
                 "We have reviewed your request %(number)s: it is outside the scope of TopERP "
                 "support (%(reason)s).",
                 number=ticket.number,
                 reason=reason.name,
             )
-            if self.message:
-                body += Markup("<p>%s</p>") % Markup("<br/>").join(escape(self.message).split("\n"))
+            if message:
+                body += Markup("<p>%s</p>") % Markup("<br/>").join(escape(message).split("\n"))
             ticket.message_post(body=body, subtype_xmlid="mail.mt_comment", message_type="comment")
             if self.close_ticket and ticket.team_id:
                 cancelled = ticket.team_id._stage_cancelled()
