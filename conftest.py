@@ -26,6 +26,8 @@ def odoo_http_server(load_registry):
     srv = odoo_server.server
     if srv is None:
         srv = odoo_server.server = odoo_server.ThreadedServer(odoo.http.root)
+    # As Odoo's own test runner does: no real SMTP connection from a test.
+    odoo.modules.module.current_test = True
     started = getattr(srv, "httpd", None) is None
     if started:
         srv.http_spawn()
