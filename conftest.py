@@ -26,11 +26,19 @@ def odoo_http_server(load_registry):
     srv = odoo_server.server
     if srv is None:
         srv = odoo_server.server = odoo_server.ThreadedServer(odoo.http.root)
-    # As Odoo's own test runner does: no real SMTP connection from a test.
-    odoo.modules.module.current_test = True
     started = getattr(srv, "httpd", None) is None
     if started:
         srv.http_spawn()
     yield srv
     if started:
         srv.httpd.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def odoo_current_test(request):
+    """Mark the running test as Odoo's runner does (``odoo.tests.suite``): Odoo then
+    never opens a real SMTP connection, and HTTP test cursors know their test."""
+    previous = odoo.modules.module.current_test
+    odoo.modules.module.current_test = request.instance if request.instance is not None else True
+    yield
+    odoo.modules.module.current_test = previous
