@@ -1,6 +1,8 @@
 import mimetypes
 import re
 
+import babel.dates
+import pytz
 from markupsafe import Markup
 from werkzeug.urls import url_encode
 
@@ -10,8 +12,9 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.toperp_helpdesk.tools import intake
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import plaintext2html
+from odoo.tools import get_lang, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
+from odoo.tools.misc import babel_locale_parse
 
 TICKET_MODEL = "toperp.helpdesk.ticket"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -75,6 +78,21 @@ class ToperpHelpdeskPortal(CustomerPortal):
     def _toperp_default_team(self):
         return request.env[TICKET_MODEL].sudo()._default_team_id()
 
+    def _toperp_datetime_formatter(self):
+        """A function formatting a UTC datetime as the ``datetime`` widget does with
+        ``format: short`` in the customer's time zone and language. The list formats
+        two dates per row: the widget's per-call lookups (language, locale) cost more
+        than the rest of the row, so they are done once per page here."""
+        tzinfo = pytz.timezone(self._toperp_tz())
+        locale = babel_locale_parse(get_lang(request.env).code)
+
+        def format_datetime(value):
+            if not value:
+                return ""
+            return babel.dates.format_datetime(pytz.utc.localize(value), format="short", tzinfo=tzinfo, locale=locale)
+
+        return format_datetime
+
     # ------------------------------------------------------------------
     # List
     # ------------------------------------------------------------------
@@ -136,6 +154,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "filterby": filterby,
             "search": search or "",
             "has_sla": self._toperp_has_sla(),
+            "format_datetime": self._toperp_datetime_formatter(),
         })
         return request.render("toperp_helpdesk_portal.portal_my_tickets", values)
 

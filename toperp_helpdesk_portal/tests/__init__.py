@@ -1,1 +1,7 @@
-from . import test_portal_flows, test_portal_screenshots, test_portal_security, test_portal_tours
+from . import (
+    test_portal_flows,
+    test_portal_query_count,
+    test_portal_screenshots,
+    test_portal_security,
+    test_portal_tours,
+)
