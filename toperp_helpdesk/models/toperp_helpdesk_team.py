@@ -1,7 +1,6 @@
 import ast
 
 from odoo import fields, models
-from odoo.tools import SQL
 
 
 class ToperpHelpdeskTeam(models.Model):
@@ -41,7 +40,9 @@ class ToperpHelpdeskTeam(models.Model):
         help="How new tickets get an agent. Tickets of Priority-plan customers always go "
         "to their dedicated agent.",
     )
-    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
+    last_assigned_user_id = fields.Many2one(
+        "res.users", compute="_compute_last_assigned_user_id", help="Member who got the team's latest ticket."
+    )
     stage_ids = fields.Many2many(
         "toperp.helpdesk.stage",
         string="Stages",
@@ -124,15 +125,13 @@ class ToperpHelpdeskTeam(models.Model):
         if self.assign_method == "manual" or not members:
             return [self.env["res.users"]] * count
         if self.assign_method == "round_robin":
-            # Lock the team row: two workers assigning at once take turns.
-            self.env.cr.execute(
-                SQL("SELECT last_assigned_user_id FROM toperp_helpdesk_team WHERE id = %s FOR UPDATE", self.id)
-            )
-            self.invalidate_recordset(["last_assigned_user_id"])
-            last = self.last_assigned_user_id
+            # The turn follows the newest ticket given to a member. Nothing is written
+            # on the team: each ticket insert checks the team row (foreign key), so a
+            # counter kept there made simultaneous new tickets fail on serialization
+            # errors. Two tickets arriving at the same instant may get the same agent.
+            last = self._last_assigned_member(members)
             start = (list(members).index(last) + 1) if last in members else 0
             chosen = [members[(start + i) % len(members)] for i in range(count)]
-            self.sudo().last_assigned_user_id = chosen[-1]
             return chosen
         load = dict(
             self.env["toperp.helpdesk.ticket"].sudo()._read_group(
@@ -146,6 +145,17 @@ class ToperpHelpdeskTeam(models.Model):
             counts[user] += 1
             chosen.append(user)
         return chosen
+
+    def _last_assigned_member(self, members):
+        self.ensure_one()
+        return self.env["toperp.helpdesk.ticket"].sudo().with_context(active_test=False).search(
+            [("team_id", "=", self.id), ("user_id", "in", members.ids)], order="id desc", limit=1
+        ).user_id
+
+    def _compute_last_assigned_user_id(self):
+        for team in self:
+            origin = team._origin
+            team.last_assigned_user_id = origin._last_assigned_member(origin.member_ids) if origin else False
 
     def action_view_tickets(self):
         self.ensure_one()
