@@ -3,7 +3,9 @@
 # data) when it does not exist, and serves Odoo at http://localhost:8069.
 #
 #   ./setup/run.sh                     serve (threaded mode)
-#   ./setup/run.sh --workers 4         Odoo's multi-process mode (+ a cron worker)
+#   ./setup/run.sh --workers 4         Odoo's multi-process (prefork) mode: 4 HTTP workers,
+#                                      one separate cron worker, the bus (longpolling /
+#                                      websocket) on TOPERP_GEVENT_PORT (default PORT+3 = 8072)
 #   TOPERP_DB=other ./setup/run.sh     another database name
 #   TOPERP_UPDATE=1 ./setup/run.sh     update the addons in an existing database first
 # Extra arguments go to odoo-bin.
@@ -16,7 +18,8 @@ ensure_postgres
 DB="${TOPERP_DB:-toperp}"
 PORT="${TOPERP_PORT:-8069}"
 CONF="$CACHE_DIR/run/$DB.conf"
-write_conf "$CONF" "$DB" "http_port = $PORT" "proxy_mode = False"
+GEVENT_PORT="${TOPERP_GEVENT_PORT:-$((PORT + 3))}"
+write_conf "$CONF" "$DB" "http_port = $PORT" "gevent_port = $GEVENT_PORT" "proxy_mode = False"
 ADDONS_HERE=$(present_addons)
 
 installed=$(psql -d "$DB" -Atc "select count(*) from ir_module_module where name='toperp_helpdesk' and state='installed'" 2>/dev/null || echo 0)
@@ -36,6 +39,15 @@ elif [ -n "${TOPERP_UPDATE:-}" ]; then
     check_log "$LOG"
 fi
 
-# --workers N: several processes (and a separate cron worker); nothing else to set.
+# --workers N (prefork): N HTTP worker processes, cron jobs in their own worker
+# (--max-cron-threads, 1 unless given), the bus in a gevent process on $GEVENT_PORT.
+# Odoo's defaults for limit_time_cpu/real and limit_memory_* apply; a reverse proxy
+# must route /websocket to $GEVENT_PORT (see README, "Scaling out").
+EXTRA=()
+case " $* " in
+    *" --workers"*)
+        case " $* " in *" --max-cron-threads"*) ;; *) EXTRA+=(--max-cron-threads=1) ;; esac
+        log "prefork mode: bus (websocket) on port $GEVENT_PORT" ;;
+esac
 log "serving $DB at http://localhost:$PORT (log in as admin / admin)"
-exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB" "$@"
+exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB" "${EXTRA[@]}" "$@"

@@ -24,6 +24,8 @@ own, and is removed at the end (``_cleanup``).
 
 import logging
 import random
+import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -62,9 +64,8 @@ class TestScaleOut(BaseCase):
         cls.ids = {}
         cls.addClassCleanup(cls._cleanup)
         cls._create_data()
-        import tempfile  # noqa: PLC0415
-
         cls.workdir = tempfile.mkdtemp(prefix="toperp-scale-")
+        cls.addClassCleanup(shutil.rmtree, cls.workdir, ignore_errors=True)
         cls.smtp = harness.SmtpSink().start()
         cls.addClassCleanup(cls.smtp.stop)
         conf = odoo.tools.config.rcfile
@@ -210,7 +211,7 @@ class TestScaleOut(BaseCase):
             try:
                 with cr.savepoint():
                     users.unlink()
-            except Exception:  # noqa: BLE001 archive instead
+            except Exception:
                 users.active = False
             partners = env["res.partner"].search(
                 ["|", ("id", "in", cls.ids["partners"]), ("email", "=ilike", f"%@{cls.tag}.example")]
@@ -218,7 +219,7 @@ class TestScaleOut(BaseCase):
             try:
                 with cr.savepoint():
                     partners.unlink()
-            except Exception:  # noqa: BLE001 archive instead
+            except Exception:
                 partners.active = False
 
     # ------------------------------------------------------------------
@@ -285,7 +286,7 @@ class TestScaleOut(BaseCase):
                     server, self.db, user[0], user[1], "toperp.helpdesk.ticket", "write",
                     [[ticket_id], {"stage_id": stage_id}],
                 )
-            except Exception as error:  # noqa: BLE001 re-raised below
+            except Exception as error:
                 errors.append(error)
 
         threads = [threading.Thread(target=write, args=args) for args in writes]
@@ -339,7 +340,7 @@ class TestScaleOut(BaseCase):
                 try:
                     future.result()
                     results[futures[future].rsplit("-", 1)[0]] += 1
-                except Exception as error:  # noqa: BLE001 reported below
+                except Exception as error:
                     failures.append(f"{futures[future]}: {error}")
         load_seconds = time.monotonic() - load_start
         self.assertFalse(failures, "calls that failed:\n" + "\n".join(failures))
@@ -359,9 +360,10 @@ class TestScaleOut(BaseCase):
             concurrency += len(retried)
         gave_up = sum(len(harness.LOG_GAVE_UP.findall(text)) for text in logs.values())
         served = {name: text.count("/jsonrpc") + text.count("/mail/message/post") for name, text in logs.items()}
-        print(  # noqa: T201 the figures the lead asked for, in the pytest output
+        print(
             f"\nBENCH scale_out calls={len(tasks)} load_s={load_seconds:.1f} total_s={time.monotonic() - started:.1f}"
-            f" retries={sum(retries.values())} ({retries}) concurrency_errors={concurrency} cron_refused={self.cron_refusals}"
+            f" retries={sum(retries.values())} ({retries}) concurrency_errors={concurrency}"
+            f" cron_refused={self.cron_refusals}"
             f" smtp_mails={len(self.smtp.messages)} served={served}"
         )
         self.assertFalse(errors, "ERROR lines in the servers' logs:\n" + "\n".join(errors[:20]))
@@ -465,7 +467,7 @@ class TestScaleOut(BaseCase):
             overdue = running.filtered(lambda s: s.next_check and s.next_check <= final_run)
             self.assertFalse(overdue, f"{ticket.number}: due clocks left unhandled")
             for target, label in labels.items():
-                of_target = ticket.sla_status_ids.filtered(lambda s, t=target: s.target == target)
+                of_target = ticket.sla_status_ids.filtered(lambda s, t=target: s.target == t)
                 escalated = len(of_target.filtered("escalated"))
                 self.assertEqual(notes[ticket.id]["breach", label], escalated, f"{ticket.number} {label}")
                 self.assertLessEqual(notes[ticket.id]["warning", label], len(of_target.filtered("warned")))
@@ -479,4 +481,4 @@ class TestScaleOut(BaseCase):
         # The seeded clocks gave the cron real work: escalations and warnings happened.
         self.assertGreater(escalated_total, 0)
         self.assertGreater(warned_total, 0)
-        print(f"BENCH scale_out_sla escalations={escalated_total} warnings={warned_total}")  # noqa: T201
+        print(f"BENCH scale_out_sla escalations={escalated_total} warnings={warned_total}")

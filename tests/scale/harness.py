@@ -123,7 +123,7 @@ class OdooServer:
         self.proc = None
 
     def start(self):
-        self.proc = subprocess.Popen(  # noqa: S603 our own odoo-bin, fixed arguments
+        self.proc = subprocess.Popen(
             self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the workers are stopped with it
         )
