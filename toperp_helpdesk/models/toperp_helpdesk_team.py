@@ -40,9 +40,7 @@ class ToperpHelpdeskTeam(models.Model):
         help="How new tickets get an agent. Tickets of Priority-plan customers always go "
         "to their dedicated agent.",
     )
-    last_assigned_user_id = fields.Many2one(
-        "res.users", compute="_compute_last_assigned_user_id", help="Member who got the team's latest ticket."
-    )
+    last_assigned_user_id = fields.Many2one("res.users", compute="_compute_last_assigned_user_id")
     stage_ids = fields.Many2many(
         "toperp.helpdesk.stage",
         string="Stages",
