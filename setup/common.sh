@@ -72,7 +72,7 @@ ensure_venv() {
     mkdir -p "$(dirname "$VENV")"
     "$PYTHON" -m venv "$VENV"
     local pip=(pip_quiet "$VENV/bin/python" -m pip --disable-pip-version-check -q)
-    "${pip[@]}" install "pip>=24" "setuptools<81" "setuptools_scm<9" wheel cython
+    "${pip[@]}" install "pip>=24" "setuptools>=70,<76" "setuptools_scm<9" wheel cython
     # Old sdists (cbor2 5.4) do not build with setuptools>=81: build in the venv.
     "${pip[@]}" install --no-build-isolation -r "$ODOO_SRC/requirements.txt"
     "${pip[@]}" install -r "$REPO_DIR/requirements.txt"

@@ -47,6 +47,13 @@ EXTRA=()
 case " $* " in
     *" --workers"*)
         case " $* " in *" --max-cron-threads"*) ;; *) EXTRA+=(--max-cron-threads=1) ;; esac
+        # The bus process (gevent) loads gevent's plugins through pkg_resources: an old
+        # setuptools does not see wheels with normalised names (zope_interface-*.dist-info)
+        # and that process dies at every start. Upgrade it once in the virtualenv.
+        if ! "$VENV/bin/python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
+            log "upgrading setuptools in $VENV (gevent could not load its plugins)"
+            pip_quiet "$VENV/bin/python" -m pip --disable-pip-version-check -q install "setuptools>=70,<76"
+        fi
         log "prefork mode: bus (websocket) on port $GEVENT_PORT" ;;
 esac
 log "serving $DB at http://localhost:$PORT (log in as admin / admin)"

@@ -135,7 +135,12 @@ class OdooServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited ({self.proc.returncode}):\n{self.log_tail()}")
             try:
-                if requests.get(f"{self.url}/web/health", timeout=5).status_code == 200:
+                # The HTTP workers, and the bus (gevent process): a plain GET on
+                # /websocket is refused with 400 once it listens.
+                if (
+                    requests.get(f"{self.url}/web/health", timeout=5).status_code == 200
+                    and requests.get(f"http://127.0.0.1:{self.gevent_port}/websocket", timeout=5).status_code == 400
+                ):
                     return
             except requests.RequestException:
                 pass
