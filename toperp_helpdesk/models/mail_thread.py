@@ -100,7 +100,8 @@ class MailThread(models.AbstractModel):
         if not routes:
             info["reason"] = "bounce" if message_dict.get("is_bounce") else "no-route"
             return routes
-        headers = {key.lower(): str(value) for key, value in message.items()}
+        # Only the headers looked at (decoding every header of the message costs).
+        headers = {name: str(message[name]) for name in intake.AUTOMATIC_HEADERS if message.get(name) is not None}
         if intake.is_automatic_message(headers, email_from):
             kept = [r for r in routes if not (r[0] == "toperp.helpdesk.ticket" and not r[1])]
             if any(r[0] == "toperp.helpdesk.ticket" for r in kept):

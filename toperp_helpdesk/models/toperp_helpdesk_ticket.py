@@ -1,3 +1,4 @@
+import base64
 import logging
 from collections import defaultdict
 
@@ -78,6 +79,9 @@ class ToperpHelpdeskTicket(models.Model):
         help="What the report still lacks, among: title steps evidence.",
     )
     is_complete = fields.Boolean(compute="_compute_missing_info", store=True, string="Complete")
+    missing_info_label = fields.Char(
+        string="Missing", compute="_compute_missing_info_label", help="What the report still lacks."
+    )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", tracking=True, index=True, check_company=True
     )
@@ -194,15 +198,32 @@ class ToperpHelpdeskTicket(models.Model):
     @api.depends("name", "description", "affected_url", "customer_followup", "has_evidence_attachment")
     def _compute_missing_info(self):
         for ticket in self:
-            missing = intake.missing_info(
-                ticket.name,
-                ticket.description,
-                extra_urls=[ticket.affected_url],
-                has_evidence_attachment=ticket.has_evidence_attachment,
-                extra_text=ticket.customer_followup,
-            )
+            missing = ticket._missing_info_codes(ticket.has_evidence_attachment)
             ticket.missing_info = " ".join(missing) or False
             ticket.is_complete = not missing
+
+    @api.depends("missing_info")
+    @api.depends_context("lang")
+    def _compute_missing_info_label(self):
+        labels = {
+            "title": self.env._("Title"),
+            "steps": self.env._("Steps"),
+            "evidence": self.env._("Screenshot/video"),
+        }
+        for ticket in self:
+            codes = (ticket.missing_info or "").split()
+            ticket.missing_info_label = ", ".join(labels.get(code, code) for code in codes) or False
+
+    def _missing_info_codes(self, has_evidence_attachment):
+        """What the report lacks, were its evidence flag ``has_evidence_attachment``."""
+        self.ensure_one()
+        return intake.missing_info(
+            self.name,
+            self.description,
+            extra_urls=[self.affected_url],
+            has_evidence_attachment=has_evidence_attachment,
+            extra_text=self.customer_followup,
+        )
 
     @api.depends("name", "description")
     def _compute_suggested_severity_id(self):
@@ -262,13 +283,17 @@ class ToperpHelpdeskTicket(models.Model):
             if vals.get("stage_id") and "close_date" not in vals:
                 if self.env["toperp.helpdesk.stage"].browse(vals["stage_id"]).is_closed:
                     vals["close_date"] = now
-        tickets = super().create(vals_list)
+        # The agent is part of the INSERT (no second, tracked write); the assignment
+        # notification goes to the agent's inbox (see _message_auto_subscribe_notify).
+        self._assign_agents_vals(vals_list)
+        tickets = super(ToperpHelpdeskTicket, self.with_context(toperp_assign_notify_inbox=True)).create(
+            vals_list
+        ).with_env(self.env)
         for ticket, vals in zip(tickets, vals_list, strict=True):
             if "maintenance_id" not in vals:
                 window = Maintenance._find_announced(now, ticket.company_id, ticket.service_type_id)
                 if window:
                     ticket.maintenance_id = window
-        tickets._assign_agents()
         for ticket in tickets.filtered("partner_id"):
             ticket.message_subscribe(partner_ids=ticket.partner_id.ids)
         return tickets
@@ -294,13 +319,13 @@ class ToperpHelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def _assign_agents(self):
-        """Give new tickets an agent: the customer's dedicated agent (Priority plan),
-        else the team's round-robin or least-loaded member."""
+        """Give tickets without agent one: the customer's dedicated agent (Priority
+        plan), else the team's round-robin or least-loaded member."""
         unassigned = self.filtered(lambda t: not t.user_id and not t.is_closed)
         by_team = defaultdict(lambda: self.browse())
         for ticket in unassigned:
-            dedicated = ticket.commercial_partner_id.toperp_dedicated_user_id
-            if ticket.support_plan == "priority" and dedicated and dedicated.active:
+            dedicated = ticket._dedicated_agent(ticket.partner_id)
+            if dedicated:
                 ticket.user_id = dedicated
             elif ticket.team_id:
                 by_team[ticket.team_id] |= ticket
@@ -308,6 +333,52 @@ class ToperpHelpdeskTicket(models.Model):
             for ticket, user in zip(tickets, team.sudo()._next_assignees(len(tickets)), strict=True):
                 if user:
                     ticket.user_id = user
+
+    @api.model
+    def _dedicated_agent(self, partner):
+        """The active dedicated agent of ``partner``'s company on the Priority plan, if any."""
+        commercial = partner.commercial_partner_id
+        dedicated = commercial.toperp_dedicated_user_id
+        if commercial.toperp_support_plan == "priority" and dedicated and dedicated.active:
+            return dedicated
+        return self.env["res.users"]
+
+    @api.model
+    def _assign_agents_vals(self, vals_list):
+        """Set ``user_id`` in the creation values of new tickets that would have no
+        agent (same rules as ``_assign_agents``; defaults taken into account)."""
+        Stage = self.env["toperp.helpdesk.stage"]
+        by_team = defaultdict(list)
+        for vals in vals_list:
+            missing = [fname for fname in ("user_id", "partner_id", "team_id", "stage_id") if fname not in vals]
+            full = {**self.default_get(missing), **vals} if missing else vals
+            if full.get("user_id") or Stage.browse(full.get("stage_id")).is_closed:
+                continue
+            dedicated = self._dedicated_agent(self.env["res.partner"].browse(full.get("partner_id")))
+            if dedicated:
+                vals["user_id"] = dedicated.id
+            elif full.get("team_id"):
+                by_team[full["team_id"]].append(vals)
+        for team_id, team_vals in by_team.items():
+            team = self.env["toperp.helpdesk.team"].sudo().browse(team_id)
+            for vals, user in zip(team_vals, team._next_assignees(len(team_vals)), strict=True):
+                if user:
+                    vals["user_id"] = user.id
+
+    def _message_auto_subscribe_notify(self, partner_ids, template):
+        if self.env.context.get("toperp_assign_notify_inbox"):
+            # New tickets arrive in bulk (mail gateway, portal): their agent is told in
+            # the Odoo inbox rather than by one more e-mail per ticket.
+            self = self.with_context(toperp_notify_inbox_only=True, toperp_assign_notify_inbox=False)
+        return super()._message_auto_subscribe_notify(partner_ids, template)
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        if self.env.context.get("toperp_notify_inbox_only"):
+            for recipient in recipients:
+                if recipient["notif"] == "email" and recipient["uid"] and not recipient["share"]:
+                    recipient["notif"] = "inbox"
+        return recipients
 
     # ------------------------------------------------------------------
     # Mail gateway
@@ -329,10 +400,9 @@ class ToperpHelpdeskTicket(models.Model):
         values.setdefault("description", msg_dict.get("body"))
         values.setdefault("channel", "email")
         values["partner_id"] = partner.id
-        ticket = super().message_new(msg_dict, custom_values=values)
-        if email and ticket.partner_email != email:
-            # mail.thread stores the raw "Name <address>": keep the address only.
-            ticket.partner_email = email
+        # mail.thread would store the raw "Name <address>" as contact e-mail: the
+        # address only, in the INSERT.
+        ticket = super().message_new(dict(msg_dict, email_from=email) if email else msg_dict, custom_values=values)
         ticket._subscribe_cc(msg_dict.get("cc"))
         return ticket
 
@@ -370,11 +440,16 @@ class ToperpHelpdeskTicket(models.Model):
             return res
         if message.message_type not in ("email", "comment"):
             return res
+        # Everything a message changes on the ticket goes in one write.
+        values = {}
         if not self.has_evidence_attachment and message.attachment_ids.filtered(
             lambda a: intake.is_evidence_mimetype(a.mimetype)
         ):
-            self.sudo().has_evidence_attachment = True
+            values["has_evidence_attachment"] = True
+        ticket = self.sudo()
         if message.is_internal or message.subtype_id.internal or not message.subtype_id:
+            if values:
+                ticket.write(values)
             return res
         author = message.author_id
         is_agent = bool(author.user_ids.filtered(lambda u: not u.share)) and author != self.env.ref(
@@ -382,13 +457,17 @@ class ToperpHelpdeskTicket(models.Model):
         )
         if message.subtype_id == self._creation_subtype():
             # The message that opened the ticket (e-mail to the alias), whoever wrote it.
-            self.sudo()._on_customer_message(message)
+            ticket._on_customer_message(message, values)
         elif is_agent:
-            self.sudo()._on_agent_reply(message)
+            if values:
+                ticket.write(values)
+            ticket._on_agent_reply(message)
         elif not author or author.commercial_partner_id == self.commercial_partner_id or (
             author in self.message_partner_ids
         ):
-            self.sudo()._on_customer_message(message)
+            ticket._on_customer_message(message, values)
+        elif values:
+            ticket.write(values)
         return res
 
     def _on_agent_reply(self, message):
@@ -398,13 +477,18 @@ class ToperpHelpdeskTicket(models.Model):
             values["first_response_date"] = message.date
         self.write(values)
 
-    def _on_customer_message(self, message):
+    def _on_customer_message(self, message, values=None):
         """A customer wrote (e-mail or portal). First message: acknowledge it;
-        later: an answer while we wait on them brings the ticket back to us."""
-        values = {"last_customer_message_date": message.date}
+        later: an answer while we wait on them brings the ticket back to us.
+
+        :param values: other changes of the ticket due to this message, written
+            together with ours
+        """
+        values = dict(values or {}, last_customer_message_date=message.date)
         if not self.ack_sent and self.channel in CUSTOMER_CHANNELS:
+            values.update(self._acknowledgement_values(values.get("has_evidence_attachment")))
             self.write(values)
-            self._send_acknowledgement()
+            self._post_acknowledgement()
             return
         if self.missing_info:
             # What the customer sends while the report is incomplete may complete it.
@@ -423,17 +507,74 @@ class ToperpHelpdeskTicket(models.Model):
         """Acknowledge a new ticket; when information is missing the same e-mail asks
         for it and the ticket waits on the customer."""
         for ticket in self:
-            ticket.ack_sent = True
-            if not ticket.partner_id or not (ticket.partner_id.email or ticket.partner_email):
-                continue
-            template = self.env.ref("toperp_helpdesk.mail_template_ticket_ack")
-            ticket.with_context(toperp_auto_reply=True).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment", message_type="auto_comment"
+            ticket.write(ticket._acknowledgement_values())
+            ticket._post_acknowledgement()
+
+    def _acknowledgement_values(self, has_evidence_attachment=None):
+        """Changes of the ticket that go with its acknowledgement: marked as sent and,
+        when an e-mail report lacks information, waiting on the customer.
+
+        :param has_evidence_attachment: the evidence flag the ticket is about to get
+            (None: its current one)
+        """
+        self.ensure_one()
+        values = {"ack_sent": True}
+        if not self._acknowledgement_recipient() or self.channel != "email" or not self.team_id:
+            return values
+        if has_evidence_attachment is None:
+            missing = self.missing_info
+        else:
+            missing = self._missing_info_codes(has_evidence_attachment)
+        waiting = missing and self.team_id._stage_waiting()
+        if waiting and waiting != self.stage_id:
+            values["stage_id"] = waiting.id
+        return values
+
+    def _acknowledgement_recipient(self):
+        self.ensure_one()
+        return self.partner_id if self.partner_id.email or self.partner_email else self.env["res.partner"]
+
+    def _post_acknowledgement(self):
+        """Post the acknowledgement (template ``mail_template_ticket_ack``) to the customer."""
+        self.ensure_one()
+        if self._acknowledgement_recipient():
+            self.with_context(toperp_auto_reply=True)._message_post_template(
+                self.env.ref("toperp_helpdesk.mail_template_ticket_ack"),
+                subtype_xmlid="mail.mt_comment",
+                message_type="auto_comment",
             )
-            if ticket.missing_info and ticket.channel == "email" and ticket.team_id:
-                waiting = ticket.team_id._stage_waiting()
-                if waiting:
-                    ticket.stage_id = waiting
+
+    def _message_post_template(self, template, **kwargs):
+        """Post ``template`` on this ticket as ``message_post_with_source`` would, but
+        rendered directly (no composer wizard): subject, body and sender in the
+        recipient's language (the template's ``lang``), its ``partner_to`` notified,
+        its layout, server, auto-delete flag and attachments."""
+        self.ensure_one()
+        rendered = template._generate_template(
+            self.ids, {"subject", "body_html", "email_from", "lang", "partner_to"}
+        )[self.id]
+        email_from = rendered.get("email_from")
+        author_id = False
+        if email_from:
+            author_id = self._message_compute_author(None, email_from, raise_on_email=False)[0]
+        attachments = [
+            (attachment.name, base64.b64decode(attachment.datas))
+            for attachment in template.attachment_ids
+        ]
+        return self.message_post(
+            subject=rendered.get("subject") or False,
+            body=rendered.get("body_html") or "",
+            email_from=email_from or self.env.user.email_formatted,
+            author_id=author_id or self.env.user.partner_id.id,
+            partner_ids=rendered.get("partner_ids") or [],
+            attachments=attachments,
+            email_add_signature=False,
+            email_layout_xmlid=template.email_layout_xmlid or False,
+            force_email_lang=rendered.get("lang") or False,
+            mail_auto_delete=template.auto_delete,
+            mail_server_id=template.mail_server_id.id,
+            **kwargs,
+        )
 
     def _notify_get_reply_to(self, default=None):
         """Customers answer to their team's address (support@…) rather than the catchall."""

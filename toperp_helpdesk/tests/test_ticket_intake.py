@@ -164,6 +164,42 @@ class TestFirstResponse(common.HelpdeskCase):
         self.assertEqual(str(ticket.first_response_date), "2026-11-27 09:45:00", "the first one stays")
         self.assertEqual(str(ticket.last_agent_reply_date), "2026-11-27 10:30:00")
 
+    def test_acknowledgement_in_each_customer_language(self):
+        self.env["ir.module.module"]._load_module_terms(["toperp_helpdesk"], ["vi_VN"], overwrite=True)
+        english = self.env["res.partner"].create(
+            {"name": "John Smith", "email": "john.smith@hoasen.vn", "parent_id": self.customer_company.id,
+             "lang": "en_US"}
+        )
+        vi_ticket = self.new_email_ticket("plain_text.eml")
+        en_ticket = self.new_email_ticket("plain_text.eml", email_from=f'"{english.name}" <{english.email}>')
+        for ticket, subject, greeting in (
+            (vi_ticket, "TopERP đã tiếp nhận yêu cầu của Quý khách", self.customer.name),
+            (en_ticket, "We have received your request", "Hello John Smith"),
+        ):
+            ack = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+            self.assertEqual(len(ack), 1)
+            mail = self.ticket_mails(ticket)
+            self.assertEqual(len(mail), 1)
+            self.assertIn(subject, ack.subject)
+            self.assertIn(subject, mail.subject)
+            self.assertIn(ticket.number, mail.subject)
+            self.assertIn(greeting, mail.body_html)
+            self.assertEqual(ack.subtype_id, self.env.ref("mail.mt_comment"))
+            self.assertEqual(ack.partner_ids, ticket.partner_id, "only the customer is addressed")
+            self.assertEqual(mail.recipient_ids, ticket.partner_id)
+            self.assertIn("support@toperp.vn", mail.email_from, "sent by the team's address")
+            self.assertIn("support@toperp.vn", mail.reply_to, "answers go to the team")
+            self.assertIn("'Auto-Submitted': 'auto-replied'", mail.headers)
+        self.assertNotIn("We have received your request", vi_ticket.message_ids.mapped("subject"))
+
+    def test_missing_info_label_in_user_language(self):
+        ticket = self.new_email_ticket("html_only.eml", subject="Re: Hỗ trợ gấp")
+        self.assertEqual(ticket.missing_info, "title evidence")
+        self.assertEqual(ticket.with_context(lang="en_US").missing_info_label, "Title, Screenshot/video")
+        self.assertEqual(ticket.with_context(lang="vi_VN").missing_info_label, "Tiêu đề, Ảnh/video")
+        complete = self.new_email_ticket("plain_text.eml")
+        self.assertFalse(complete.missing_info_label)
+
     def test_agent_opening_ticket_by_email_is_no_answer(self):
         ticket = self.new_email_ticket(email_from=f'"{self.agent_1.name}" <{self.agent_1.email}>')
         self.assertFalse(ticket.first_response_date)

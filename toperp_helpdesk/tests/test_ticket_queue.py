@@ -82,6 +82,46 @@ class TestQueueAndAssignment(common.HelpdeskCase):
         ticket = self.new_email_ticket()
         self.assertEqual(ticket.user_id, self.agent_1)
 
+    def _assignment_notifications(self, ticket, user):
+        return self.env["mail.notification"].sudo().search([
+            ("res_partner_id", "=", user.partner_id.id),
+            ("mail_message_id.model", "=", ticket._name),
+            ("mail_message_id.res_id", "=", ticket.id),
+            ("mail_message_id.message_type", "=", "user_notification"),
+        ])
+
+    def test_new_ticket_agent_told_in_inbox_reassignment_by_email(self):
+        self.team.assign_method = "round_robin"
+        (self.agent_1 | self.agent_2).write({"notification_type": "email"})
+        ticket = self.new_email_ticket()
+        agent = ticket.user_id
+        self.assertTrue(agent, "the e-mailed ticket got an agent")
+        self.assertIn(agent.partner_id, ticket.message_partner_ids, "the agent follows the ticket")
+        told = self._assignment_notifications(ticket, agent)
+        self.assertEqual(told.mapped("notification_type"), ["inbox"], "new tickets: one inbox notification")
+        self.assertIn(ticket.number, told.mail_message_id.subject)
+        other = (self.agent_1 | self.agent_2) - agent
+        ticket.with_user(self.manager).user_id = other
+        told = self._assignment_notifications(ticket, other)
+        self.assertEqual(told.mapped("notification_type"), ["email"], "a reassignment e-mails the agent")
+
+    def test_batch_creation_assigns_in_the_insert(self):
+        self.team.assign_method = "least_loaded"
+        self.create_ticket(name="Việc cũ", user_id=self.agent_1.id)
+        solved = self.stage_solved
+        tickets = self.Ticket.create([
+            {"name": "Lô một", "team_id": self.team.id, "partner_id": self.customer.id},
+            {"name": "Đã đóng", "team_id": self.team.id, "stage_id": solved.id},
+            {"name": "Lô hai", "team_id": self.team.id, "partner_id": self.customer.id},
+            {"name": "Có người nhận", "team_id": self.team.id, "user_id": self.agent_1.id},
+        ])
+        self.assertEqual(
+            [t.user_id for t in tickets], [self.agent_2, self.env["res.users"], self.agent_1, self.agent_1],
+            "least loaded first, closed tickets stay unassigned, chosen agents are kept",
+        )
+        default_team = self.Ticket.with_context(default_team_id=self.team.id).create({"name": "Đội mặc định"})
+        self.assertEqual(default_team.user_id, self.agent_2, "the team may come from the defaults")
+
     def test_hotline_form(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("toperp_helpdesk.toperp_helpdesk_ticket_action_phone")
         view = self.env.ref("toperp_helpdesk.toperp_helpdesk_ticket_view_form_phone")

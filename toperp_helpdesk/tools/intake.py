@@ -172,6 +172,12 @@ def split_keywords(text):
     return [k.strip() for k in re.split(r"[\n,;]", text or "") if k.strip()]
 
 
+# Headers read by is_automatic_message.
+AUTOMATIC_HEADERS = (
+    "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe", "content-type",
+)
+
+
 def is_automatic_message(headers, email_from=""):
     """True for auto-replies, bulk mail and delivery reports (RFC 3834 and friends).
 

@@ -87,31 +87,45 @@ class ToperpHelpdeskSlaPolicy(models.Model):
         self.ensure_one()
         return self.env["resource.calendar"]._toperp_clock_for(self.sudo().calendar_id)
 
+    def _matcher(self):
+        """A function telling whether this policy applies to a ticket; the policy's
+        criteria are read once (``_find_for_tickets`` tries every policy on every ticket)."""
+        self.ensure_one()
+        company_id = self.company_id.id
+        severity_ids = set(self.severity_ids.ids)
+        plan = self.support_plan
+        service_type_ids = set(self.service_type_ids.ids)
+        team_ids = set(self.team_ids.ids)
+        partner_ids = set(self.partner_ids.ids)
+
+        def matches(ticket):
+            if company_id and company_id != ticket.company_id.id:
+                return False
+            if severity_ids and ticket.severity_id.id not in severity_ids:
+                return False
+            if plan and plan != (ticket.support_plan or "standard"):
+                return False
+            if service_type_ids and ticket.service_type_id.id not in service_type_ids:
+                return False
+            if team_ids and ticket.team_id.id not in team_ids:
+                return False
+            return not partner_ids or (
+                ticket.partner_id.id in partner_ids or ticket.commercial_partner_id.id in partner_ids
+            )
+
+        return matches
+
     def _matches(self, ticket):
         """Whether this policy applies to ``ticket``."""
-        self.ensure_one()
-        if self.company_id and self.company_id != ticket.company_id:
-            return False
-        if self.severity_ids and ticket.severity_id not in self.severity_ids:
-            return False
-        if self.support_plan and self.support_plan != (ticket.support_plan or "standard"):
-            return False
-        if self.service_type_ids and ticket.service_type_id not in self.service_type_ids:
-            return False
-        if self.team_ids and ticket.team_id not in self.team_ids:
-            return False
-        if self.partner_ids and not (
-            ticket.partner_id in self.partner_ids or ticket.commercial_partner_id in self.partner_ids
-        ):
-            return False
-        return True
+        return self._matcher()(ticket)
 
     @api.model
     def _find_for_tickets(self, tickets):
         """The policy of each ticket: {ticket: policy (possibly empty)}, first match by sequence."""
         policies = self.sudo().search([("company_id", "in", [False, *tickets.company_id.ids])])
+        matchers = [(policy.with_env(self.env), policy._matcher()) for policy in policies]
         return {
-            ticket: next((p for p in policies if p._matches(ticket)), self.browse()).with_env(self.env)
+            ticket: next((policy for policy, matches in matchers if matches(ticket)), self.browse())
             for ticket in tickets
         }
 

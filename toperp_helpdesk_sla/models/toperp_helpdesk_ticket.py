@@ -148,8 +148,8 @@ class ToperpHelpdeskTicket(models.Model):
         )._sla_reach(when)
         return res
 
-    def _on_customer_message(self, message):
-        res = super()._on_customer_message(message)
+    def _on_customer_message(self, message, values=None):
+        res = super()._on_customer_message(message, values=values)
         self._sla_start_next_reply(message.date or fields.Datetime.now())
         return res
 
