@@ -1,4 +1,5 @@
 from . import (
+    mail_mail,
     mail_thread,
     res_partner,
     toperp_helpdesk_maintenance,
