@@ -97,7 +97,7 @@ class TestFaults(BaseCase):
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
     def start_worker(self, *args):
-        log = open(self.tmp / f"worker-{time.monotonic_ns()}.log", "w+", encoding="utf-8")  # noqa: SIM115
+        log = open(self.tmp / f"worker-{time.monotonic_ns()}.log", "w+", encoding="utf-8")
         self.addCleanup(log.close)
         proc = subprocess.Popen(self.worker_cmd(*args), stdout=log, stderr=subprocess.STDOUT, text=True)
         self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
@@ -122,12 +122,14 @@ class TestFaults(BaseCase):
         Returns the tables the interrupted transaction had written to."""
         holder = self.pg.connect(DB, autocommit=False)
         with holder.cursor() as cr:
-            cr.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # noqa: S608 (constant)
+            cr.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         proc, log = self.start_worker(*worker_args)
         pid = self.backend_of(proc)
         written = self.pg.wait_for_lock_wait(DB, pid)
         self.pg.crash()
-        self.assertEqual(proc.wait(timeout=120), DB_DOWN, "the worker reports the database as gone")
+        code = proc.wait(timeout=120)
+        log.seek(0)
+        self.assertEqual(code, DB_DOWN, f"the worker reports the database as gone:\n{log.read()[-3000:]}")
         holder.close()
         self.pg.start()
         return written
@@ -194,7 +196,7 @@ class TestFaults(BaseCase):
         counts = self.rows(
             "SELECT message_id, count(*) FROM mail_message WHERE message_id LIKE '<faults-mail-%%' GROUP BY 1"
         )
-        self.assertEqual({m: c for m, c in counts}, {m: 1 for m in ids.values()}, "each e-mail once, none lost")
+        self.assertEqual(dict(counts), {m: 1 for m in ids.values()}, "each e-mail once, none lost")
         tickets = {row[0]: row[1:] for row in self.rows(
             "SELECT t.id, t.name, p.email FROM toperp_helpdesk_ticket t JOIN res_partner p ON p.id = t.partner_id"
             " WHERE t.channel = 'email'")}
