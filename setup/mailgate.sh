@@ -10,7 +10,12 @@ ensure_venv >/dev/null
 DB="${TOPERP_DB:-toperp}"
 CONF="$CACHE_DIR/run/$DB.conf"
 [ -f "$CONF" ] || die "no configuration for $DB: run ./setup/run.sh once first"
-"$VENV/bin/python" - "$CONF" "$DB" <<'PY'
+# The e-mail comes on our standard input; the Python program below takes its own
+# standard input from the here-document, so keep the e-mail in a file first.
+MAIL_FILE=$(mktemp)
+trap 'rm -f "$MAIL_FILE"' EXIT
+cat > "$MAIL_FILE"
+"$VENV/bin/python" - "$CONF" "$DB" "$MAIL_FILE" <<'PY'
 import sys
 
 import odoo
@@ -18,7 +23,8 @@ from odoo.tools import config
 
 config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
 registry = odoo.modules.registry.Registry(sys.argv[2])
-raw = sys.stdin.buffer.read()
+with open(sys.argv[3], "rb") as mail_file:
+    raw = mail_file.read()
 with registry.cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     # Never raises: rejections (auto-replies, bounces, loops, duplicates…) are logged.
