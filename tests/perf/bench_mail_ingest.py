@@ -42,6 +42,8 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+import common  # tests/perf/common.py: the script's directory is on sys.path
+
 import odoo
 from odoo import api
 from odoo.modules.registry import Registry
@@ -49,26 +51,6 @@ from odoo.tools import config
 
 _logger = logging.getLogger("bench_mail_ingest")
 
-DOMAIN = "toperp.vn"
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
-GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Gia Huy", "Ngọc Lan", "Đức Long"]
-SUBJECTS = [
-    "Không đăng nhập được vào hệ thống",
-    "Lỗi khi xuất hóa đơn điện tử",
-    "Báo cáo tồn kho hiển thị sai số lượng",
-    "Không in được phiếu xuất kho",
-    "Hệ thống chạy rất chậm từ sáng nay",
-    "Đồng bộ đơn hàng với sàn thương mại điện tử bị lỗi",
-    "Cần hỗ trợ cấu hình bảng lương tháng này",
-    "Lỗi 500 khi mở danh sách khách hàng",
-]
-BODY = (
-    "<p>Chào đội hỗ trợ TopERP,</p>"
-    "<p>Từ sáng nay chúng tôi gặp lỗi: {subject}.</p>"
-    "<p>Các bước: vào menu Kế toán &gt; Hóa đơn, chọn hóa đơn số {number}, bấm Xác nhận.</p>"
-    "<p>Đường dẫn: https://khach{company}.toperp.vn/odoo/action-{number}</p>"
-    "<p>Mong các anh chị hỗ trợ sớm. Cảm ơn!</p><p>{name}<br/>Công ty Khách hàng {company}</p>"
-)
 REPLY = (
     "<p>Chào anh chị,</p><p>Lỗi vẫn còn sau khi chúng tôi thử lại lúc {hour}h. "
     "Chúng tôi gửi thêm thông tin: người dùng ketoan{number}, trình duyệt Chrome.</p><p>{name}</p>"
@@ -81,7 +63,7 @@ def contacts(tag):
     for company in range(20):
         for person in range(2):
             seed = company * 2 + person
-            name = f"{SURNAMES[seed % len(SURNAMES)]} {GIVEN[seed % len(GIVEN)]}"
+            name = f"{common.SURNAMES[seed % len(common.SURNAMES)]} {common.GIVEN[seed % len(common.GIVEN)]}"
             result.append((company, name, f"lienhe{person}.{tag}@khach{company}.vn"))
     return result
 
@@ -125,12 +107,12 @@ def build_messages(tag, count, alias_address, reply_every, start=0):
             msg.add_alternative(REPLY.format(hour=8 + index % 9, number=index, name=name), subtype="html")
             messages.append(("reply", message_id, parent_id, msg.as_bytes()))
             continue
-        subject = f"{SUBJECTS[index % len(SUBJECTS)]} (#{index})"
+        subject = f"{common.SUBJECTS[index % len(common.SUBJECTS)]} (#{index})"
         if index % 4 == 1:
             colleague = people[person ^ 1]
             msg["Cc"] = formataddr((colleague[1], colleague[2]))
         msg["Subject"] = subject
-        body = BODY.format(subject=subject, number=1000 + index, company=company, name=name)
+        body = common.BODY.format(subject=subject, number=1000 + index, company=company, name=name)
         msg.set_content(f"{subject}\nCác bước: Kế toán > Hóa đơn > Xác nhận.\n{name}")
         msg.add_alternative(body, subtype="html")
         if index % 3 == 0:
@@ -148,7 +130,7 @@ def setup(env, tag):
     domain = env["mail.alias.domain"].search([], limit=1)
     if not domain:
         # Kept afterwards: Odoo gives the first alias domain to every alias and company.
-        domain = env["mail.alias.domain"].create({"name": DOMAIN})
+        domain = env["mail.alias.domain"].create({"name": common.DOMAIN})
     if not env.company.alias_domain_id:
         env.company.alias_domain_id = domain
     alias = env.ref("toperp_helpdesk.team_support").alias_id

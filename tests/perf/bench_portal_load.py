@@ -68,16 +68,6 @@ _logger = logging.getLogger("bench_portal_load")
 PASSWORD = "bench-Portal-2026"
 PER_PAGE = 80  # portal.CustomerPortal._items_per_page
 SEVERITIES = ["low", "medium", "medium", "high", "critical"]
-TITLES = [
-    "Không đăng nhập được vào hệ thống",
-    "Lỗi khi xuất hóa đơn điện tử",
-    "Báo cáo tồn kho hiển thị sai số lượng",
-    "Không in được phiếu xuất kho",
-    "Hệ thống chạy rất chậm từ sáng nay",
-    "Đồng bộ đơn hàng với sàn thương mại điện tử bị lỗi",
-    "Cần hỗ trợ cấu hình bảng lương tháng này",
-    "Lỗi 500 khi mở danh sách khách hàng",
-]
 SEARCHES = ["hóa đơn", "kho", "TK-00", "lương", "chậm"]
 WERKZEUG_LINE = re.compile(
     r'werkzeug: \S+ - - \[[^\]]*\] "(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) \S+ '
@@ -166,7 +156,7 @@ def populate(env, tag, tickets, users):
         """,
         prefix=f"TK-{tag[-4:]}-", partners=SQL(", ").join(partner_ids), nb_partners=len(partner_ids),
         count=tickets, other=other.id, company=company.id, nb_sev=len(severity_rows),
-        titles=SQL(", ").join(TITLES), nb_titles=len(TITLES), tag=tag,
+        titles=SQL(", ").join(common.SUBJECTS), nb_titles=len(common.SUBJECTS), tag=tag,
         sev_ids=SQL(", ").join(r[0] for r in severity_rows),
         sev_codes=SQL(", ").join(r[1] for r in severity_rows),
         sev_ranks=SQL(", ").join(r[2] for r in severity_rows),

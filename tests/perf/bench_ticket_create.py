@@ -72,28 +72,8 @@ OCA_REQUIREMENTS = ["odoo-addon-helpdesk-mgmt==18.0.*", "odoo-addon-helpdesk-mgm
 OCA_MODULES = ["helpdesk_mgmt", "helpdesk_mgmt_sla"]
 BARE_MODULES = ["test_mail"]
 SIDES = ["ours", "oca", "bare"]
-DOMAIN = "toperp.vn"
 ALIAS = "support"
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
-GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Gia Huy", "Ngọc Lan", "Đức Long"]
-SUBJECTS = [
-    "Không đăng nhập được vào hệ thống",
-    "Lỗi khi xuất hóa đơn điện tử",
-    "Báo cáo tồn kho hiển thị sai số lượng",
-    "Không in được phiếu xuất kho",
-    "Hệ thống chạy rất chậm từ sáng nay",
-    "Đồng bộ đơn hàng với sàn thương mại điện tử bị lỗi",
-    "Cần hỗ trợ cấu hình bảng lương tháng này",
-    "Lỗi 500 khi mở danh sách khách hàng",
-]
-BODY = (
-    "<p>Chào đội hỗ trợ TopERP,</p>"
-    "<p>Từ sáng nay chúng tôi gặp lỗi: {subject}.</p>"
-    "<p>Các bước: vào menu Kế toán &gt; Hóa đơn, chọn hóa đơn số {number}, bấm Xác nhận.</p>"
-    "<p>Đường dẫn: https://khach{company}.toperp.vn/odoo/action-{number}</p>"
-    "<p>Mong các anh chị hỗ trợ sớm. Cảm ơn!</p><p>{name}<br/>Công ty Khách hàng {company}</p>"
-)
 
 
 # --- messages --------------------------------------------------------------------------
@@ -105,7 +85,7 @@ def customers():
         contacts = []
         for person in range(2):
             seed = company * 2 + person
-            name = f"{SURNAMES[seed % len(SURNAMES)]} {GIVEN[seed % len(GIVEN)]}"
+            name = f"{common.SURNAMES[seed % len(common.SURNAMES)]} {common.GIVEN[seed % len(common.GIVEN)]}"
             contacts.append((name, f"lienhe{person}@khach{company}.vn"))
         result.append((f"Công ty Khách hàng {company}", contacts))
     return result
@@ -132,7 +112,7 @@ def build_messages(tag, count, alias_address):
     messages = []
     for index in range(count):
         company, (name, email) = people[index % len(people)]
-        subject = SUBJECTS[index % len(SUBJECTS)]
+        subject = common.SUBJECTS[index % len(common.SUBJECTS)]
         msg = EmailMessage()
         msg["Message-Id"] = f"<bench-{tag}-{index}@khach{company}.vn>"
         msg["Date"] = format_datetime(date)
@@ -143,7 +123,7 @@ def build_messages(tag, count, alias_address):
             colleague, colleague_email = people[(index % len(people)) ^ 1][1]
             msg["Cc"] = formataddr((colleague, colleague_email))
         msg["Subject"] = f"{subject} (#{index})"
-        body = BODY.format(subject=subject, number=1000 + index, company=company, name=name)
+        body = common.BODY.format(subject=subject, number=1000 + index, company=company, name=name)
         msg.set_content(f"{subject}\nCác bước: Kế toán > Hóa đơn > Xác nhận.\n{name}")
         msg.add_alternative(body, subtype="html")
         if index % 3 == 0:
@@ -159,7 +139,7 @@ def setup_side(env, side, with_sla):
     address and the model records are created in."""
     domain = env["mail.alias.domain"].search([], limit=1)
     if not domain:
-        domain = env["mail.alias.domain"].create({"name": DOMAIN})
+        domain = env["mail.alias.domain"].create({"name": common.DOMAIN})
     env.company.alias_domain_id = domain
     if side == "ours":
         model = "toperp.helpdesk.ticket"

@@ -109,3 +109,25 @@ def create_db(conf, db, modules, languages=()):
         raise RuntimeError(f"installing {','.join(modules)} into {db} failed "
                            f"(missing: {sorted(missing)}):\n{tail}")
 
+
+# Sample Vietnamese support e-mails shared by the benchmarks.
+DOMAIN = "toperp.vn"
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
+GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Gia Huy", "Ngọc Lan", "Đức Long"]
+SUBJECTS = [
+    "Không đăng nhập được vào hệ thống",
+    "Lỗi khi xuất hóa đơn điện tử",
+    "Báo cáo tồn kho hiển thị sai số lượng",
+    "Không in được phiếu xuất kho",
+    "Hệ thống chạy rất chậm từ sáng nay",
+    "Đồng bộ đơn hàng với sàn thương mại điện tử bị lỗi",
+    "Cần hỗ trợ cấu hình bảng lương tháng này",
+    "Lỗi 500 khi mở danh sách khách hàng",
+]
+BODY = (
+    "<p>Chào đội hỗ trợ TopERP,</p>"
+    "<p>Từ sáng nay chúng tôi gặp lỗi: {subject}.</p>"
+    "<p>Các bước: vào menu Kế toán &gt; Hóa đơn, chọn hóa đơn số {number}, bấm Xác nhận.</p>"
+    "<p>Đường dẫn: https://khach{company}.toperp.vn/odoo/action-{number}</p>"
+    "<p>Mong các anh chị hỗ trợ sớm. Cảm ơn!</p><p>{name}<br/>Công ty Khách hàng {company}</p>"
+)
