@@ -154,3 +154,25 @@ present_addons() {
     for a in "${all[@]}"; do [ -f "$REPO_DIR/$a/__manifest__.py" ] && out+=("$a"); done
     (IFS=,; echo "${out[*]}")
 }
+
+# prepare_db CONF DB LOG REUSE [odoo-bin args…]: the addons of this checkout in DB, no demo
+# data. With REUSE non-empty and DB present, update them instead of starting afresh.
+# Fails on ERROR lines in the log and when the addons did not install.
+prepare_db() {
+    local conf=$1 db=$2 logfile=$3 reuse=$4 addons
+    shift 4
+    addons=$(present_addons)
+    if [ -n "$reuse" ] && psql -d "$db" -Atc 'select 1' >/dev/null 2>&1; then
+        log "updating $addons in the kept database $db"
+        odoo_bin -c "$conf" -d "$db" -u "$addons" --stop-after-init --log-level=warn \
+            --logfile= "$@" > "$logfile" 2>&1 || true
+    else
+        dropdb --if-exists "$db" >/dev/null 2>&1 || true
+        log "installing $addons into a fresh database $db (no demo data)"
+        odoo_bin -c "$conf" -d "$db" -i "$addons" --without-demo=all --stop-after-init \
+            --log-level=warn --logfile= "$@" > "$logfile" 2>&1 || true
+    fi
+    check_log "$logfile"
+    psql -d "$db" -Atc "select 1 from ir_module_module where name='toperp_helpdesk' and state='installed'" |
+        grep -q 1 || { tail -50 "$logfile" >&2; die "the addons did not install (log: $logfile)"; }
+}

@@ -37,19 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -n "${REUSE_DB:-}" ] && psql -d "$DB" -Atc 'select 1' >/dev/null 2>&1; then
-    log "updating $ADDONS_HERE in the kept database $DB"
-    odoo_bin -c "$CONF" -d "$DB" -u "$ADDONS_HERE" --stop-after-init --log-level=warn \
-        --logfile= > "$RUN_DIR/install.log" 2>&1 || true
-else
-    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-    log "installing $ADDONS_HERE into a fresh database $DB (no demo data)"
-    odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS_HERE" --without-demo=all --stop-after-init \
-        --log-level=warn --logfile= > "$RUN_DIR/install.log" 2>&1 || true
-fi
-check_log "$RUN_DIR/install.log"
-psql -d "$DB" -Atc "select 1 from ir_module_module where name='toperp_helpdesk' and state='installed'" |
-    grep -q 1 || { tail -50 "$RUN_DIR/install.log" >&2; die "the addons did not install"; }
+prepare_db "$CONF" "$DB" "$RUN_DIR/install.log" "${REUSE_DB:-}"
 
 TEST_PATHS=()
 for a in ${ADDONS_HERE//,/ }; do [ -d "$a/tests" ] && TEST_PATHS+=("$a/tests"); done

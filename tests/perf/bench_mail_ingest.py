@@ -32,7 +32,6 @@ Exit status 1 when a message went astray.
 """
 
 import argparse
-import io
 import logging
 import os
 import statistics
@@ -68,21 +67,10 @@ def contacts(tag):
     return result
 
 
-def screenshot_png():
-    from PIL import Image, ImageDraw  # Odoo's own dependency
-
-    image = Image.new("RGB", (320, 200), "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 310, 40), fill=(200, 30, 30))
-    draw.text((20, 60), "Error 500", fill="black")
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
 
 def build_messages(tag, count, alias_address, reply_every, start=0):
     """``count`` raw e-mails: [(kind, message id, parent message id or None, bytes)]."""
-    png = screenshot_png()
+    png = common.screenshot_png()
     people = contacts(tag)
     date = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
     messages = []

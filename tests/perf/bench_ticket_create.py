@@ -91,21 +91,10 @@ def customers():
     return result
 
 
-def screenshot_png():
-    from PIL import Image, ImageDraw  # Odoo's own dependency
-
-    image = Image.new("RGB", (320, 200), "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 310, 40), fill=(200, 30, 30))
-    draw.text((20, 60), "Error 500", fill="black")
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
 
 def build_messages(tag, count, alias_address):
     """``count`` raw e-mails (bytes), identical for a given ``tag`` on every side."""
-    png = screenshot_png()
+    png = common.screenshot_png()
     people = [(company, contact) for company, (_name, contacts) in enumerate(customers())
               for contact in contacts]
     date = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)

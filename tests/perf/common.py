@@ -131,3 +131,17 @@ BODY = (
     "<p>Đường dẫn: https://khach{company}.toperp.vn/odoo/action-{number}</p>"
     "<p>Mong các anh chị hỗ trợ sớm. Cảm ơn!</p><p>{name}<br/>Công ty Khách hàng {company}</p>"
 )
+
+def screenshot_png():
+    """A small PNG that looks like a screenshot of an error page."""
+    import io
+
+    from PIL import Image, ImageDraw  # Odoo's own dependency
+
+    image = Image.new("RGB", (320, 200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 310, 40), fill=(200, 30, 30))
+    draw.text((20, 60), "Error 500", fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
