@@ -63,8 +63,13 @@ ensure_venv() {
     VENV="${TOPERP_VENV:-$CACHE_DIR/venv-$(venv_key)}"
     export VENV
     if [ -f "$VENV/.complete" ]; then
-        # Odoo's tree may have moved: keep the .pth pointing at it.
-        echo "$ODOO_SRC" > "$VENV/lib/python3.11/site-packages/odoo-src.pth" 2>/dev/null || true
+        # Odoo's tree may have moved: keep the .pth pointing at it. Only when it changed,
+        # and by renaming a new file: scripts start at the same time (two mailgate.sh
+        # deliveries), and a Python starting while the file is rewritten finds no Odoo.
+        local pth="$VENV/lib/python3.11/site-packages/odoo-src.pth"
+        if [ "$(cat "$pth" 2>/dev/null)" != "$ODOO_SRC" ]; then
+            { echo "$ODOO_SRC" > "$pth.$$" && mv -f "$pth.$$" "$pth"; } 2>/dev/null || rm -f "$pth.$$"
+        fi
         return 0
     fi
     log "building virtualenv $VENV (Odoo from $ODOO_SRC)"
