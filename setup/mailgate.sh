@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # Feeds one raw e-mail (RFC 822, on standard input) to Odoo's mail gateway, exactly
-# as a mail server would deliver a message for support@…:
+# as a mail server would deliver a message for support@…, in one transaction:
 #
-#   ./setup/mailgate.sh < tests/fixtures/mail/new_ticket_vi.eml
+#   ./setup/mailgate.sh < docs/examples/new_ticket_vi.eml
 #
-# TOPERP_DB (default toperp) selects the database. No server needs to run.
+# Prints one line: the new ticket, the ticket the message was threaded into, or why it
+# was rejected for good (duplicate, auto-reply, bounce, loop…). Exit status, as a mail
+# server's pipe transport reads it (sysexits.h):
+#   0   processed, or rejected for good: the mail server forgets the message;
+#   75  EX_TEMPFAIL: not processed now (database unreachable or broken, unexpected
+#       error); nothing was committed and the mail server delivers it again later.
+#
+# TOPERP_DB (default toperp) selects the database, TOPERP_CONF the Odoo configuration
+# file (default: the one ./setup/run.sh wrote for that database). No server needs to run.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+EX_TEMPFAIL=75
+# Whatever fails before the message is in the database is temporary for the mail
+# server: it keeps the message (a bounce would lose the customer's request).
+die() { printf '[toperp] mailgate: %s\n' "$*" >&2; exit "$EX_TEMPFAIL"; }
+set -E
+trap 'exit "$EX_TEMPFAIL"' ERR
+
 ensure_venv >/dev/null
 DB="${TOPERP_DB:-toperp}"
-CONF="$CACHE_DIR/run/$DB.conf"
-[ -f "$CONF" ] || die "no configuration for $DB: run ./setup/run.sh once first"
+CONF="${TOPERP_CONF:-$CACHE_DIR/run/$DB.conf}"
+[ -f "$CONF" ] || die "no configuration for $DB ($CONF): run ./setup/run.sh once first"
 # The e-mail comes on our standard input; the Python program below takes its own
 # standard input from the here-document, so keep the e-mail in a file first.
 MAIL_FILE=$(mktemp)
@@ -17,28 +32,56 @@ trap 'rm -f "$MAIL_FILE"' EXIT
 cat > "$MAIL_FILE"
 "$VENV/bin/python" - "$CONF" "$DB" "$MAIL_FILE" <<'PY'
 import sys
+import traceback
 
-import odoo
-from odoo.tools import config
+EX_TEMPFAIL = 75
 
-config.parse_config(["-c", sys.argv[1], "--log-level=warn"])
-registry = odoo.modules.registry.Registry(sys.argv[2])
-with open(sys.argv[3], "rb") as mail_file:
-    raw = mail_file.read()
-with registry.cursor() as cr:
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    # Never raises: rejections (auto-replies, bounces, loops, duplicates…) are logged.
-    result = env["mail.thread"]._toperp_gateway_process(raw)
+
+def summary(env, result):
     ticket = env["toperp.helpdesk.ticket"]
     if result["model"] == ticket._name:
         ticket = ticket.browse(result["res_id"]).exists()
+    if result["error"]:
+        return f"temporary failure: {result.get('detail') or 'error'}".splitlines()[0]
     if ticket and result["outcome"] == "created":
-        print(f"{ticket.number}: {ticket.name} [{ticket.severity_id.name}, {ticket.channel}, "
-              f"missing: {ticket.missing_info or '-'}, stage: {ticket.stage_id.name}]")
-    elif result["outcome"] == "threaded":
-        print(f"threaded into {ticket.number if ticket else result['model']}")
-    else:
-        print(f"rejected: {result['reason']} {result.get('detail', '')}".strip())
-# An unexpected error: EX_TEMPFAIL, the mail server keeps the message and retries.
-sys.exit(75 if result["error"] else 0)
+        return (f"{ticket.number}: {ticket.name} [{ticket.severity_id.name}, {ticket.channel}, "
+                f"missing: {ticket.missing_info or '-'}, stage: {ticket.stage_id.name}]")
+    if result["outcome"] == "threaded":
+        return f"threaded into {ticket.number if ticket else result['model']}"
+    return f"rejected: {result['reason']} {result.get('detail', '')}".strip()
+
+
+def main(conf, db, mail_path):
+    import odoo
+    from odoo.service.model import retrying
+    from odoo.tools import config
+
+    config.parse_config(["-c", conf, "--log-level=warn"])
+    with open(mail_path, "rb") as mail_file:
+        raw = mail_file.read()
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+        def deliver():
+            # Never raises but for a concurrency error (two deliveries touching the same
+            # ticket at once): retrying() rolls back and runs it again, as for RPC calls.
+            result = env["mail.thread"]._toperp_gateway_process(raw)
+            return result, summary(env, result)
+
+        # retrying() commits, then sends the e-mails queued for after the commit.
+        result, line = retrying(deliver, env)
+    print(line)
+    # An unexpected error was rolled back: the mail server keeps the message and retries.
+    return EX_TEMPFAIL if result["error"] else 0
+
+
+try:
+    status = main(*sys.argv[1:4])
+except Exception as error:  # database unreachable or broken, commit failed…
+    traceback.print_exc()
+    print(f"temporary failure: {type(error).__name__}: {error}".splitlines()[0])
+    status = EX_TEMPFAIL
+sys.stdout.flush()
+sys.exit(status)
 PY

@@ -1,4 +1,5 @@
 from . import (
+    mail_alias,
     mail_mail,
     mail_thread,
     res_partner,

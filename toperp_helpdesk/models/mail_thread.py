@@ -7,6 +7,8 @@ import re
 import unicodedata
 
 from odoo import api, models, tools
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from ..tools import intake
 
@@ -17,6 +19,15 @@ GATEWAY_INFO_KEY = "toperp_gateway_info"
 # Control characters never wanted in a subject (NUL breaks PostgreSQL, CR/LF break
 # the headers of our answers).
 CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]+")
+# Namespace of the advisory locks the gateway takes on Message-IDs.
+GATEWAY_LOCK_PREFIX = b"toperp-helpdesk-gateway:"
+
+
+def _message_id_lock_key(message_id):
+    """The 64-bit key of the advisory lock of one Message-ID (a collision only makes
+    two different messages wait for each other)."""
+    digest = hashlib.sha256(GATEWAY_LOCK_PREFIX + message_id.encode("utf-8", "replace")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _known_charset(name):
@@ -171,6 +182,16 @@ class MailThread(models.AbstractModel):
 
         A message without Message-ID gets one derived from its content, so that a
         redelivered copy is recognised as such.
+
+        Two deliveries of one message at the same moment (two mail servers, a retry
+        racing the first attempt) make one ticket: each takes a transaction-level
+        advisory lock on the Message-ID, so the second waits until the first
+        transaction ends, then finds the message and is rejected as a duplicate.
+
+        The one exception that is raised: a concurrency error of PostgreSQL
+        (serialization failure, deadlock, lock not available, e.g. two replies to one
+        ticket at once). What the message did is rolled back and the whole transaction
+        must be tried again (``odoo.service.model.retrying``, as Odoo does for RPC).
         """
         if isinstance(message, str):
             message = message.encode("utf-8")
@@ -188,12 +209,19 @@ class MailThread(models.AbstractModel):
         # A fresh object in the dict: environments with equal contexts are shared, and
         # an empty dict equals the one left by an earlier message.
         info = {"call": object()}
+        # Held until this transaction ends: a second delivery of the message waits here.
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", _message_id_lock_key(message_id)))
         if self.env["mail.message"].sudo().search_count([("message_id", "=", message_id)], limit=1):
+            result["reason"] = "duplicate"
+        elif self._toperp_committed_message_id(message_id):
+            # Committed by a delivery that held the lock before us (see below).
             result["reason"] = "duplicate"
         else:
             try:
                 with self.env.cr.savepoint():
                     thread_id = self.with_context(**{GATEWAY_INFO_KEY: info}).message_process(model, message)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
             except Exception as exc:
                 _logger.warning("Helpdesk: error while processing message %s", message_id, exc_info=True)
                 result.update(reason="error", error=True, detail=str(exc)[:500])
@@ -212,3 +240,20 @@ class MailThread(models.AbstractModel):
         if result["outcome"] == "rejected":
             _logger.info("Helpdesk: rejected message %s: %s", message_id, result["reason"])
         return result
+
+    @api.model
+    def _toperp_committed_message_id(self, message_id):
+        """Whether a committed message has this Message-ID, as seen by a transaction
+        that starts now.
+
+        Odoo's transactions are REPEATABLE READ: they see the database as it was at
+        their first query. That snapshot may be older than the advisory lock that
+        ``_toperp_gateway_process`` waited for (taking the lock is a query, and its
+        snapshot is taken before it waits), so the message that the previous holder
+        of the lock committed is invisible to this transaction. A new cursor sees it;
+        as the lock is held, no other delivery of the message can commit meanwhile.
+        (Under test, the registry gives a cursor on the test's own transaction.)
+        """
+        with self.env.registry.cursor() as cr:
+            cr.execute(SQL("SELECT 1 FROM mail_message WHERE message_id = %s LIMIT 1", message_id))
+            return bool(cr.fetchone())

@@ -1,0 +1,44 @@
+import logging
+import sys
+
+import psycopg2
+
+from odoo import models
+
+_logger = logging.getLogger(__name__)
+
+# SQLSTATE classes of errors of the database itself, not of the data: connection
+# exception, transaction rollback (serialization failure, deadlock), insufficient
+# resources, operator intervention (query cancelled, server shutting down).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _transient_database_error(error):
+    if isinstance(error, psycopg2.InterfaceError):
+        return True
+    if not isinstance(error, psycopg2.OperationalError):
+        return False
+    code = error.pgcode
+    return not code or code[:2] in TRANSIENT_SQLSTATE_CLASSES or code == LOCK_NOT_AVAILABLE
+
+
+class MailAlias(models.Model):
+    _inherit = "mail.alias"
+
+    def _alias_bounce_incoming_email(self, message, message_dict, set_invalid=True):
+        """When the record of an incoming e-mail could not be created, Odoo marks the
+        alias invalid and bounces the e-mail to its sender, whatever the error (this
+        runs in the ``except`` of the mail gateway). An error of the database itself
+        (connection lost, serialization failure, timeout) says nothing about the alias
+        nor the e-mail: the transaction is retried or the mail server delivers the
+        message again (``setup/mailgate.sh`` exits 75), so the customer must not be
+        told that it was refused."""
+        error = sys.exc_info()[1]
+        if _transient_database_error(error):
+            _logger.info(
+                "Helpdesk: message %s not bounced: the database failed (%s), it will be delivered again",
+                message_dict.get("message_id"), type(error).__name__,
+            )
+            return None
+        return super()._alias_bounce_incoming_email(message, message_dict, set_invalid=set_invalid)
