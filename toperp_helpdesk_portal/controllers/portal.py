@@ -301,8 +301,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
         return layout
 
     def _toperp_max_file_mb(self):
-        value = request.env["ir.config_parameter"].sudo().get_param("toperp_helpdesk_portal.max_upload_mb")
-        return _to_int(value) or DEFAULT_MAX_FILE_MB
+        return max_file_mb(request.env)
 
     def _toperp_read_uploads(self, files, errors):
         """Read and check the uploaded files; return (name, mimetype, data) tuples."""
@@ -316,40 +315,15 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return uploads
         total = 0
         for storage in files:
-            name = storage.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
-            ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-            mimetype = ALLOWED_EXTENSIONS.get(ext)
-            if not mimetype:
-                errors["attachments"] = env._(
-                    "The file %(name)s is not accepted. Accepted types: %(types)s.",
-                    name=name,
-                    types=", ".join(sorted(ALLOWED_EXTENSIONS)),
-                )
-                return uploads
-            data = storage.read(max_size + 1)
-            if len(data) > max_size:
-                errors["attachments"] = env._(
-                    "The file %(name)s is larger than %(size)s MB. Please share big videos as a link (Loom…).",
-                    name=name,
-                    size=max_mb,
-                )
-                return uploads
-            if not data:
-                errors["attachments"] = env._("The file %(name)s is empty.", name=name)
+            name = upload_name(storage.filename)
+            error = upload_type_error(env, name)
+            data = b"" if error else storage.read(max_size + 1)
+            error = error or upload_content_error(env, name, data, max_mb)
+            if error:
+                errors["attachments"] = error
                 return uploads
             total += len(data)
-            sniffed = guess_mimetype(data, default="application/octet-stream")
-            compatible = (
-                sniffed == "application/octet-stream"
-                or sniffed.split("/")[0] == mimetype.split("/")[0]
-                or sniffed == mimetypes.types_map.get(f".{ext}")
-            )
-            if not compatible:
-                errors["attachments"] = env._(
-                    "The content of %(name)s does not match its type.", name=name
-                )
-                return uploads
-            uploads.append((name, mimetype, data))
+            uploads.append((name, upload_mimetype(name), data))
         if total > max_size * 2:
             errors["attachments"] = env._("The files together are larger than %(size)s MB.", size=max_mb * 2)
             return []
@@ -534,3 +508,59 @@ def _to_int(value):
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+# ----------------------------------------------------------------------
+# Limits of the files customers upload (new-ticket form, ticket chatter)
+# ----------------------------------------------------------------------
+
+
+def max_file_mb(env):
+    value = env["ir.config_parameter"].sudo().get_param("toperp_helpdesk_portal.max_upload_mb")
+    return _to_int(value) or DEFAULT_MAX_FILE_MB
+
+
+def upload_name(filename):
+    """The file name without the client's folders."""
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+
+
+def upload_mimetype(name):
+    """The type the portal stores a file under, from its extension (None: refused)."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ALLOWED_EXTENSIONS.get(ext)
+
+
+def upload_type_error(env, name):
+    """Why a file of this name is refused (its type), or None."""
+    if upload_mimetype(name):
+        return None
+    return env._(
+        "The file %(name)s is not accepted. Accepted types: %(types)s.",
+        name=name,
+        types=", ".join(sorted(ALLOWED_EXTENSIONS)),
+    )
+
+
+def upload_content_error(env, name, data, max_mb):
+    """Why a file of an accepted type is refused (size, empty, content of another
+    type), or None. ``data``: its content, read up to one byte past the limit."""
+    if len(data) > max_mb * 1024 * 1024:
+        return env._(
+            "The file %(name)s is larger than %(size)s MB. Please share big videos as a link (Loom…).",
+            name=name,
+            size=max_mb,
+        )
+    if not data:
+        return env._("The file %(name)s is empty.", name=name)
+    mimetype = upload_mimetype(name)
+    ext = name.rsplit(".", 1)[-1].lower()
+    sniffed = guess_mimetype(data, default="application/octet-stream")
+    compatible = (
+        sniffed == "application/octet-stream"
+        or sniffed.split("/")[0] == mimetype.split("/")[0]
+        or sniffed == mimetypes.types_map.get(f".{ext}")
+    )
+    if not compatible:
+        return env._("The content of %(name)s does not match its type.", name=name)
+    return None
