@@ -1,1 +1,8 @@
 from . import models, report, wizards
+from .report.toperp_helpdesk_sla_report import drop_fact_table
+
+
+def uninstall_hook(env):
+    """The report's fact table and its triggers on the ticket table are not Odoo
+    models: drop them with the module."""
+    drop_fact_table(env.cr)

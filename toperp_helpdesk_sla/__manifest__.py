@@ -25,5 +25,6 @@
         "report/toperp_helpdesk_sla_report_views.xml",
         "views/toperp_helpdesk_sla_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
