@@ -151,8 +151,35 @@ class ToperpHelpdeskSlaReport(models.Model):
             comment=f"version {FACT_VERSION}",
         ))
         self._init_fact_triggers()
-        cr.execute(SQL("SELECT toperp_helpdesk_sla_report_sync(NULL)"))
+        cr.execute(self._fact_insert(SQL("toperp_helpdesk_sla_status"), lock=False))
         cr.execute(SQL("ANALYZE %s", SQL.identifier(FACT_TABLE)))
+
+    def _fact_insert(self, source, where=None, lock=True):
+        """``INSERT`` of the fact rows of the statuses in ``source`` (a table or the
+        trigger's transition table) with their ticket's dimensions.
+
+        With ``lock``, the tickets are read FOR SHARE: a concurrent change of a ticket's
+        dimensions (whose trigger cannot see our new statuses) then makes one of the two
+        transactions fail and retry, instead of leaving stale copies behind."""
+        return SQL(
+            """
+            INSERT INTO %(fact)s
+                   (id, company_id, ticket_id, severity_id, team_id, partner_id, date_start,
+                    date_start_local, in_scope, target, state, reached_hours)
+            SELECT s.id, t.company_id, s.ticket_id, t.severity_id, t.team_id, t.commercial_partner_id,
+                   s.date_start, timezone(%(tz)s, timezone('UTC', s.date_start))::date,
+                   t.scope_reason_id IS NULL, s.target, s.state,
+                   CASE WHEN s.reached_date IS NOT NULL THEN s.reached_hours END
+              FROM %(source)s s
+              JOIN toperp_helpdesk_ticket t ON t.id = s.ticket_id
+             %(where)s %(lock)s
+            """,
+            fact=SQL.identifier(FACT_TABLE),
+            tz=REPORT_TZ,
+            source=source,
+            where=SQL("WHERE %s", where) if where else SQL(),
+            lock=SQL("FOR SHARE OF t") if lock else SQL(),
+        )
 
     def _init_fact_triggers(self):
         dimensions_changed = SQL(" OR ").join(
@@ -161,37 +188,10 @@ class ToperpHelpdeskSlaReport(models.Model):
         )
         self.env.cr.execute(SQL(
             """
-            -- (Re)build the rows of the given statuses (all when NULL) from the statuses
-            -- and their tickets. The tickets are read FOR SHARE: a concurrent change of a
-            -- ticket's dimensions (whose trigger cannot see our new statuses) makes one of
-            -- the two transactions fail and retry instead of leaving stale copies.
-            CREATE OR REPLACE FUNCTION toperp_helpdesk_sla_report_sync(status_ids integer[])
-            RETURNS void LANGUAGE plpgsql AS $fn$
-            BEGIN
-                INSERT INTO %(fact)s AS f
-                       (id, company_id, ticket_id, severity_id, team_id, partner_id, date_start,
-                        date_start_local, in_scope, target, state, reached_hours)
-                SELECT s.id, t.company_id, s.ticket_id, t.severity_id, t.team_id, t.commercial_partner_id,
-                       s.date_start, timezone(%(tz)s, timezone('UTC', s.date_start))::date,
-                       t.scope_reason_id IS NULL, s.target, s.state,
-                       CASE WHEN s.reached_date IS NOT NULL THEN s.reached_hours END
-                  FROM toperp_helpdesk_sla_status s
-                  JOIN toperp_helpdesk_ticket t ON t.id = s.ticket_id
-                 WHERE status_ids IS NULL OR s.id = ANY(status_ids)
-                   FOR SHARE OF t
-                    ON CONFLICT (id) DO UPDATE
-                   SET company_id = EXCLUDED.company_id, severity_id = EXCLUDED.severity_id,
-                       team_id = EXCLUDED.team_id, partner_id = EXCLUDED.partner_id,
-                       target = EXCLUDED.target, state = EXCLUDED.state, in_scope = EXCLUDED.in_scope,
-                       date_start = EXCLUDED.date_start, date_start_local = EXCLUDED.date_start_local,
-                       reached_hours = EXCLUDED.reached_hours, ticket_id = EXCLUDED.ticket_id;
-            END
-            $fn$;
-
             CREATE OR REPLACE FUNCTION toperp_helpdesk_sla_report_status_insert()
             RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
-                PERFORM toperp_helpdesk_sla_report_sync(ARRAY(SELECT id FROM new_rows));
+                %(insert_new_rows)s;
                 RETURN NULL;
             END
             $fn$;
@@ -209,7 +209,8 @@ class ToperpHelpdeskSlaReport(models.Model):
             RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
                 IF NEW.ticket_id IS DISTINCT FROM OLD.ticket_id THEN
-                    PERFORM toperp_helpdesk_sla_report_sync(ARRAY[NEW.id]);
+                    DELETE FROM %(fact)s WHERE id = NEW.id;
+                    %(insert_moved_row)s;
                 ELSE
                     UPDATE %(fact)s
                        SET target = NEW.target, state = NEW.state, date_start = NEW.date_start,
@@ -262,6 +263,8 @@ class ToperpHelpdeskSlaReport(models.Model):
             tz=REPORT_TZ,
             dimensions=SQL(", ").join(SQL.identifier(col) for col in TICKET_DIMENSIONS),
             dimensions_changed=dimensions_changed,
+            insert_new_rows=self._fact_insert(SQL("new_rows")),
+            insert_moved_row=self._fact_insert(SQL("toperp_helpdesk_sla_status"), SQL("s.id = NEW.id")),
         ))
 
     # ------------------------------------------------------------------
@@ -329,8 +332,7 @@ def drop_fact_table(cr):
             END IF;
         END
         $do$;
-        DROP FUNCTION IF EXISTS toperp_helpdesk_sla_report_sync(integer[]),
-                                toperp_helpdesk_sla_report_status_insert(),
+        DROP FUNCTION IF EXISTS toperp_helpdesk_sla_report_status_insert(),
                                 toperp_helpdesk_sla_report_status_delete(),
                                 toperp_helpdesk_sla_report_status_update(),
                                 toperp_helpdesk_sla_report_ticket_update();

@@ -87,8 +87,14 @@ class TestSlaReport(common.SlaCase):
         self.assertFalse(self.report_rows(ticket))
         ticket.scope_reason_id = False
         self.assertTrue(self.report_rows(ticket))
+        # A clock moved to another ticket takes that ticket's dimensions.
+        moved = other_ticket.sla_status_ids.filtered(lambda s: s.target == "first_response")
+        moved.ticket_id = ticket
+        row = self.report_rows(ticket).filtered(lambda r: r.id == moved.id)
+        self.assertEqual((row.team_id, row.partner_id, row.severity_id), (team_b, company_b, self.high))
         # Deleted tickets and clocks leave no row behind.
-        self.report_rows(other_ticket).ticket_id.sla_status_ids[:1].unlink()
+        moved.unlink()
+        self.assertFalse(self.report_rows(ticket).filtered(lambda r: r.id == moved.id))
         self.assertEqual(len(self.report_rows(other_ticket)), 1)
         other_ticket.unlink()
         self.env.flush_all()
