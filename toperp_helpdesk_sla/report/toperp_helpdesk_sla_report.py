@@ -8,6 +8,7 @@ from ..models.toperp_helpdesk_sla_status import STATES, TARGETS
 # local date so that grouping by day/week/month… for users in this time zone does not
 # convert a million timestamps per query.
 REPORT_TZ = "Asia/Ho_Chi_Minh"
+REPORT_TZ_NAMES = {REPORT_TZ, "Asia/Saigon"}  # the same zone under its old name
 # Granularities that the local date answers (not hours, minutes, seconds).
 DATE_GRANULARITIES = {
     "day", "week", "month", "quarter", "year", "year_number", "quarter_number", "month_number",
@@ -36,6 +37,10 @@ class ToperpHelpdeskSlaReport(models.Model):
     sync in the same transaction, whatever writes them (ORM, cron, SQL). Rarely grouped
     columns (policy, deadline, assignee, plan…) come from LEFT JOINs on unique keys,
     which PostgreSQL drops from the queries that do not use them.
+
+    The triggers name the status and ticket columns they copy: changing the type of one
+    of them needs ``drop_fact_table`` first (the next update of this module rebuilds
+    everything).
     """
 
     _name = "toperp.helpdesk.sla.report"
@@ -300,7 +305,8 @@ class ToperpHelpdeskSlaReport(models.Model):
     def _read_group_groupby(self, groupby_spec, query):
         fname, __, granularity = parse_read_group_spec(groupby_spec)
         report = self
-        if fname == "date_start" and granularity in DATE_GRANULARITIES and self.env.context.get("tz") == REPORT_TZ:
+        local = granularity in DATE_GRANULARITIES and self.env.context.get("tz") in REPORT_TZ_NAMES
+        if fname == "date_start" and local:
             # Same expression as the core's, on the local date stored beside the start
             # instead of converting every start to the user's time zone.
             report = self.with_context(tz=None, toperp_sla_report_local_start=True)
