@@ -50,7 +50,8 @@ from odoo.tools import SQL, config
 _logger = logging.getLogger("bench_sla_report")
 
 REPORT = "toperp.helpdesk.sla.report"
-TAG = "SLAR"
+# This run's ticket numbers: SLAR<hex time>-0000001… (a kept earlier run does not clash).
+TAG = f"SLAR{int(time.time()):x}"
 SEVERITIES = [("low", 0.30), ("medium", 0.40), ("high", 0.20), ("critical", 0.10)]
 TEAMS = ["Hỗ trợ SaaS", "Hỗ trợ On-Premise", "Customize", "Add-on", "Tổng đài"]
 # Row groupbys of the timed pivots: the view's default, then the search view's Group By.
