@@ -1,4 +1,5 @@
-from . import (
+from . import (  # cached_config first: other models inherit it
+    cached_config,
     mail_alias,
     mail_mail,
     mail_thread,

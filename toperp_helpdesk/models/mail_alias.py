@@ -3,7 +3,7 @@ import sys
 
 import psycopg2
 
-from odoo import models
+from odoo import api, models, tools
 
 _logger = logging.getLogger(__name__)
 
@@ -24,7 +24,22 @@ def _transient_database_error(error):
 
 
 class MailAlias(models.Model):
-    _inherit = "mail.alias"
+    _name = "mail.alias"
+    # Our own addresses (mail loops) are cached: a change of an alias clears the cache.
+    _inherit = ["mail.alias", "toperp.helpdesk.cached.config"]
+
+    @api.model
+    @tools.ormcache()
+    def _toperp_own_addresses_cached(self):
+        """See mail.thread._toperp_own_addresses (a frozenset of normalised addresses)."""
+        domains = self.env["mail.alias.domain"].sudo().search([])
+        addresses = set(domains.mapped("catchall_email") + domains.mapped("bounce_email")
+                        + domains.mapped("default_from_email"))
+        aliases = self.sudo().search_read(
+            [("alias_full_name", "!=", False), ("alias_domain_id", "!=", False)], ["alias_full_name"]
+        )
+        addresses.update(alias["alias_full_name"] for alias in aliases)
+        return frozenset({tools.email_normalize(address) for address in addresses if address} - {False})
 
     def _alias_bounce_incoming_email(self, message, message_dict, set_invalid=True):
         """When the record of an incoming e-mail could not be created, Odoo marks the
@@ -42,3 +57,9 @@ class MailAlias(models.Model):
             )
             return None
         return super()._alias_bounce_incoming_email(message, message_dict, set_invalid=set_invalid)
+
+
+class MailAliasDomain(models.Model):
+    # Our own addresses are cached: a change of an alias domain clears the cache.
+    _name = "mail.alias.domain"
+    _inherit = ["mail.alias.domain", "toperp.helpdesk.cached.config"]

@@ -157,15 +157,9 @@ class MailThread(models.AbstractModel):
     @api.model
     def _toperp_own_addresses(self):
         """Every address our database sends from or receives on: aliases, catchall,
-        bounce and default sender addresses of each alias domain."""
-        domains = self.env["mail.alias.domain"].sudo().search([])
-        addresses = set(domains.mapped("catchall_email") + domains.mapped("bounce_email")
-                        + domains.mapped("default_from_email"))
-        aliases = self.env["mail.alias"].sudo().search_read(
-            [("alias_full_name", "!=", False), ("alias_domain_id", "!=", False)], ["alias_full_name"]
-        )
-        addresses.update(alias["alias_full_name"] for alias in aliases)
-        return {tools.email_normalize(address) for address in addresses if address} - {False}
+        bounce and default sender addresses of each alias domain. Kept in the registry
+        cache, cleared when an alias or alias domain changes."""
+        return self.env["mail.alias"]._toperp_own_addresses_cached()
 
     @api.model
     def _toperp_gateway_process(self, message, model=None):

@@ -1,10 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 from ..tools import intake
 
 
 class ToperpHelpdeskSeverity(models.Model):
     _name = "toperp.helpdesk.severity"
+    _inherit = ["toperp.helpdesk.cached.config"]
     _description = "Helpdesk Severity"
     _order = "sequence desc, id"
 
@@ -37,16 +38,26 @@ class ToperpHelpdeskSeverity(models.Model):
         return self._triage_rules().suggest(text)
 
     def _triage_rules(self):
-        """The active severities' keywords, read once for a batch of tickets."""
-        return _TriageRules(self.search([]))
+        """The active severities' keywords (from the registry cache)."""
+        return _TriageRules(self, self._triage_data())
+
+    @api.model
+    @tools.ormcache()
+    def _triage_data(self):
+        """{code: (id, rank, keywords)} of the active severities."""
+        return {
+            s.code: (s.id, s.sequence, tuple(intake.fold(k) for k in intake.split_keywords(s.triage_keywords)))
+            for s in self.sudo().search([])
+        }
 
 
 class _TriageRules:
-    def __init__(self, severities):
+    def __init__(self, severities, data):
         self.severities = severities
-        self.keywords = {s.code: intake.split_keywords(s.triage_keywords) for s in severities}
-        self.ranks = {s.code: s.sequence for s in severities}
+        self.ids = {code: severity_id for code, (severity_id, _rank, _words) in data.items()}
+        self.keywords = {code: list(words) for code, (_id, _rank, words) in data.items()}
+        self.ranks = {code: rank for code, (_id, rank, _words) in data.items()}
 
     def suggest(self, text):
         code = intake.suggest_severity(text, self.keywords, self.ranks)
-        return self.severities.filtered(lambda s: s.code == code)[:1]
+        return self.severities.browse(self.ids.get(code, []))

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class ToperpHelpdeskStage(models.Model):
     _name = "toperp.helpdesk.stage"
+    _inherit = ["toperp.helpdesk.cached.config"]
     _description = "Helpdesk Stage"
     _order = "sequence, id"
 

@@ -1,6 +1,7 @@
 import ast
 
-from odoo import fields, models
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 
 class ToperpHelpdeskTeam(models.Model):
@@ -91,9 +92,30 @@ class ToperpHelpdeskTeam(models.Model):
     def _stages(self):
         """The stages of the team: the shared ones and its own."""
         self.ensure_one()
-        return self.env["toperp.helpdesk.stage"].search(
-            ["|", ("team_ids", "=", False), ("team_ids", "in", self.ids)]
-        )
+        return self.env["toperp.helpdesk.stage"].browse(self._stage_ids_cached(self.id))
+
+    @api.model
+    @tools.ormcache("team_id")
+    def _stage_ids_cached(self, team_id):
+        # Stages clear this cache when they change (toperp.helpdesk.cached.config),
+        # and the team when its stages do (write).
+        return tuple(self.env["toperp.helpdesk.stage"].sudo().search(
+            ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
+        ).ids)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"stage_ids", "name", "company_id", "active"}.intersection(vals):
+            self.env.registry.clear_cache()  # _stage_ids_cached, _reply_to_cached
+        return res
+
+    @api.model
+    @tools.ormcache("team_id", "default", "self.env.lang")
+    def _reply_to_cached(self, team_id, default):
+        """The team's reply-to address ("Company Team <support@…>"), as mail.thread
+        computes it, kept in the registry cache: cleared when the team, its alias, or
+        a company name changes."""
+        return self.sudo().browse(team_id)._notify_get_reply_to(default=default).get(team_id)
 
     def _stage_new(self):
         return self._stages().filtered(lambda s: not s.is_closed)[:1]
@@ -119,8 +141,12 @@ class ToperpHelpdeskTeam(models.Model):
     def _next_assignees(self, count):
         """Agents for ``count`` new tickets, following the team's assignment method."""
         self.ensure_one()
+        if self.assign_method == "manual":
+            return [self.env["res.users"]] * count
+        if self.assign_method == "least_loaded":
+            return self._next_least_loaded(count)
         members = self.member_ids.filtered("active").sorted("id")
-        if self.assign_method == "manual" or not members:
+        if not members:
             return [self.env["res.users"]] * count
         if self.assign_method == "round_robin":
             # The turn follows the newest ticket given to a member. Nothing is written
@@ -129,19 +155,38 @@ class ToperpHelpdeskTeam(models.Model):
             # errors. Two tickets arriving at the same instant may get the same agent.
             last = self._last_assigned_member(members)
             start = (list(members).index(last) + 1) if last in members else 0
-            chosen = [members[(start + i) % len(members)] for i in range(count)]
-            return chosen
-        load = dict(
-            self.env["toperp.helpdesk.ticket"].sudo()._read_group(
-                [("user_id", "in", members.ids), ("is_closed", "=", False)], ["user_id"], ["__count"]
-            )
-        )
-        counts = {user: load.get(user, 0) for user in members}
+            return [members[(start + i) % len(members)] for i in range(count)]
+        return [self.env["res.users"]] * count
+
+    def _next_least_loaded(self, count):
+        """The active members with the fewest open tickets (lowest id first on a tie),
+        for ``count`` new tickets: one query for the members and their load."""
+        Ticket = self.env["toperp.helpdesk.ticket"]
+        Ticket.flush_model(["user_id", "is_closed"])
+        self.flush_model(["member_ids"])
+        members = self._fields["member_ids"]
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT u.id, (SELECT count(*) FROM toperp_helpdesk_ticket t
+                           WHERE t.user_id = u.id AND t.is_closed IS NOT TRUE)
+              FROM res_users u
+              JOIN %(rel)s rel ON rel.%(user_col)s = u.id
+             WHERE rel.%(team_col)s = %(team_id)s AND u.active
+             ORDER BY u.id
+            """,
+            rel=SQL.identifier(members.relation),
+            user_col=SQL.identifier(members.column2),
+            team_col=SQL.identifier(members.column1),
+            team_id=self.id,
+        ))
+        if not rows:
+            return [self.env["res.users"]] * count
+        counts = dict(rows)
         chosen = []
         for _i in range(count):
-            user = min(members, key=lambda u: (counts[u], u.id))
-            counts[user] += 1
-            chosen.append(user)
+            user_id = min(counts, key=lambda uid: (counts[uid], uid))
+            counts[user_id] += 1
+            chosen.append(self.env["res.users"].browse(user_id))
         return chosen
 
     def _last_assigned_member(self, members):

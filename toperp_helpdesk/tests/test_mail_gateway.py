@@ -187,3 +187,17 @@ class TestMailGateway(common.HelpdeskCase):
         self.assertIn("support@toperp.vn", mails.email_from)
         self.assertIn("support@toperp.vn", mails.reply_to, "answers go to the support address")
         self.assertEqual(mails.state, "sent", mails.failure_reason)
+
+    def test_configuration_changes_are_seen_by_the_next_email(self):
+        """The team's reply-to address and our own addresses are kept in the registry
+        cache: a new alias is used, and recognised as ours, from the next e-mail on."""
+        self.new_email_ticket(subject="Trước khi đổi địa chỉ")  # fills the caches
+        self.team.write({"alias_name": "hotro", "name": "Hỗ trợ kỹ thuật"})
+        ticket = self.new_email_ticket(subject="Sau khi đổi địa chỉ", to="hotro@toperp.vn")
+        ack = self.ticket_mails(ticket).filtered(lambda m: self.customer in m.recipient_ids)
+        self.assertIn("hotro@toperp.vn", ack.reply_to, "customers answer to the new address")
+        self.assertIn("Hỗ trợ kỹ thuật", ack.reply_to)
+        tickets = self.Ticket.search_count([])
+        with mute_logger("odoo.addons.toperp_helpdesk.models.mail_thread", "odoo.addons.mail.models.mail_thread"):
+            self.process_fixture("plain_text.eml", email_from="hotro@toperp.vn", subject="Vòng lặp")
+        self.assertEqual(self.Ticket.search_count([]), tickets, "mail from our new address is a loop")

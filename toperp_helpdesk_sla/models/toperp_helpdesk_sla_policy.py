@@ -1,10 +1,11 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 SUPPORT_PLANS = [("standard", "Standard"), ("priority", "Priority")]
 
 
 class ToperpHelpdeskSlaPolicy(models.Model):
     _name = "toperp.helpdesk.sla.policy"
+    _inherit = ["toperp.helpdesk.cached.config"]
     _description = "Helpdesk SLA Policy"
     _order = "sequence, id"
     _check_company_auto = True
@@ -87,45 +88,57 @@ class ToperpHelpdeskSlaPolicy(models.Model):
         self.ensure_one()
         return self.env["resource.calendar"]._toperp_clock_for(self.sudo().calendar_id)
 
-    def _matcher(self):
-        """A function telling whether this policy applies to a ticket; the policy's
-        criteria are read once (``_find_for_tickets`` tries every policy on every ticket)."""
+    def _criteria(self):
+        """What a ticket must match for this policy: (company id, severity ids, plan,
+        service type ids, team ids, partner ids); empty means any."""
         self.ensure_one()
-        company_id = self.company_id.id
-        severity_ids = set(self.severity_ids.ids)
-        plan = self.support_plan
-        service_type_ids = set(self.service_type_ids.ids)
-        team_ids = set(self.team_ids.ids)
-        partner_ids = set(self.partner_ids.ids)
+        return (
+            self.company_id.id,
+            frozenset(self.severity_ids.ids),
+            self.support_plan or False,
+            frozenset(self.service_type_ids.ids),
+            frozenset(self.team_ids.ids),
+            frozenset(self.partner_ids.ids),
+        )
 
-        def matches(ticket):
-            if company_id and company_id != ticket.company_id.id:
-                return False
-            if severity_ids and ticket.severity_id.id not in severity_ids:
-                return False
-            if plan and plan != (ticket.support_plan or "standard"):
-                return False
-            if service_type_ids and ticket.service_type_id.id not in service_type_ids:
-                return False
-            if team_ids and ticket.team_id.id not in team_ids:
-                return False
-            return not partner_ids or (
-                ticket.partner_id.id in partner_ids or ticket.commercial_partner_id.id in partner_ids
-            )
-
-        return matches
+    @staticmethod
+    def _criteria_match(criteria, ticket):
+        company_id, severity_ids, plan, service_type_ids, team_ids, partner_ids = criteria
+        if company_id and company_id != ticket.company_id.id:
+            return False
+        if severity_ids and ticket.severity_id.id not in severity_ids:
+            return False
+        if plan and plan != (ticket.support_plan or "standard"):
+            return False
+        if service_type_ids and ticket.service_type_id.id not in service_type_ids:
+            return False
+        if team_ids and ticket.team_id.id not in team_ids:
+            return False
+        return not partner_ids or (
+            ticket.partner_id.id in partner_ids or ticket.commercial_partner_id.id in partner_ids
+        )
 
     def _matches(self, ticket):
         """Whether this policy applies to ``ticket``."""
-        return self._matcher()(ticket)
+        return self._criteria_match(self._criteria(), ticket)
+
+    @api.model
+    @tools.ormcache()
+    def _active_criteria(self):
+        """(policy id, criteria) of the active policies of every company, by sequence;
+        kept in the registry cache (cleared when a policy changes)."""
+        return tuple((policy.id, policy._criteria()) for policy in self.sudo().search([]))
 
     @api.model
     def _find_for_tickets(self, tickets):
         """The policy of each ticket: {ticket: policy (possibly empty)}, first match by sequence."""
-        policies = self.sudo().search([("company_id", "in", [False, *tickets.company_id.ids])])
-        matchers = [(policy.with_env(self.env), policy._matcher()) for policy in policies]
+        criteria = self._active_criteria()
         return {
-            ticket: next((policy for policy, matches in matchers if matches(ticket)), self.browse())
+            ticket: self.browse(next(
+                (policy_id for policy_id, policy_criteria in criteria
+                 if self._criteria_match(policy_criteria, ticket)),
+                [],
+            ))
             for ticket in tickets
         }
 

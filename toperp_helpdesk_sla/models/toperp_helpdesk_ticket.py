@@ -185,7 +185,8 @@ class ToperpHelpdeskTicket(models.Model):
                 continue
             policy = policies[ticket]
             if ticket.sla_policy_id != policy:
-                ticket.sla_policy_id = policy
+                # Not tracked: no need for mail.thread's tracking and followers work.
+                ticket.with_context(tracking_disable=True).sla_policy_id = policy
             statuses = ticket.sla_status_ids.filtered(lambda s: s.state != "cancelled")
             for target in ("first_response", "resolution", "next_reply"):
                 hours = policy._target_hours(target) if policy else 0.0

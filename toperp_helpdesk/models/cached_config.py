@@ -1,0 +1,36 @@
+from odoo import api, models
+
+
+class ToperpHelpdeskCachedConfig(models.AbstractModel):
+    """Configuration that every new ticket reads (stages of a team, severity keywords,
+    SLA policies, our own e-mail addresses) is kept in the registry cache
+    (``tools.ormcache``); any change to it clears that cache, in every worker."""
+
+    _name = "toperp.helpdesk.cached.config"
+    _description = "Helpdesk Configuration Kept in Cache"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"name", "email", "alias_domain_id"}.intersection(vals):
+            self.env.registry.clear_cache()  # teams' reply-to addresses
+        return res
