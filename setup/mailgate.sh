@@ -71,6 +71,15 @@ def main(conf, db, mail_path):
 
         # retrying() commits, then sends the e-mails queued for after the commit.
         result, line = retrying(deliver, env)
+    if result["outcome"] == "created":
+        # The acknowledgement and the agent's notice, at once rather than from the cron
+        # worker's intake job that the gateway woke (whichever comes first sends them,
+        # once). The ticket is committed: a failure here loses nothing.
+        try:
+            with registry.cursor() as cr:
+                odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["toperp.helpdesk.ticket"]._cron_intake()
+        except Exception:  # the intake job sends them later
+            traceback.print_exc()
     print(line)
     # An unexpected error was rolled back: the mail server keeps the message and retries.
     return EX_TEMPFAIL if result["error"] else 0

@@ -171,9 +171,9 @@ class TestFaults(BaseCase):
         first_copy = first.read_bytes()
 
         self.assertEqual(self.worker("ingest", maildir, "--limit", 2)["processed"], 2)
-        # The acknowledgement is the last step of a new ticket: its template is read
-        # after the ticket, its message, attachments and contact are written.
-        written = self.crash_while_blocked("mail_template", "ingest", maildir)
+        # Waking the intake job (acknowledgement) is the last write of a new ticket: it
+        # comes after the ticket, its message, attachments and contact are written.
+        written = self.crash_while_blocked("ir_cron_trigger", "ingest", maildir)
         self.assertLessEqual(
             {"toperp_helpdesk_ticket", "mail_message", "ir_attachment", "res_partner"}, written,
             "the crash hit the e-mail in the middle of its transaction",
@@ -209,6 +209,16 @@ class TestFaults(BaseCase):
         self.assertEqual(msgs[ids[5]], msgs[ids[3]], "the reply is on its ticket")
         self.assertEqual(tickets[msgs[ids[3]][1]][1], "khoa.do@sonha.com.vn")
         self.assertEqual(self.value("SELECT count(*) FROM res_partner WHERE email = 'khoa.do@sonha.com.vn'"), 1)
+        # The intake job acknowledges the new tickets; PostgreSQL crashes under it while
+        # it queues the first acknowledgement e-mail, after the first chatter messages.
+        written = self.crash_while_blocked("mail_mail", "cron")
+        self.assertIn("mail_message", written, "the crash hit the intake job in the middle of its batch")
+        self.assertEqual(self.value(
+            "SELECT count(*) FROM mail_message WHERE message_type = 'auto_comment'"
+            " AND model = 'toperp.helpdesk.ticket'"), 0)
+        self.assertGreaterEqual(self.worker("cron")["runs"], 1)
+        self.assertFalse(self.rows("SELECT id FROM toperp_helpdesk_intake"), "nothing left queued")
+        self.worker("mailqueue")
         # Nothing half-written: each ticket has its e-mail and one acknowledgement, the
         # attachments exist once and belong to the ticket's message.
         self.assertFalse(self.rows(
@@ -307,6 +317,8 @@ class TestFaults(BaseCase):
         self.smtp.set_mode("down")
         refused = self.smtp.refused
         self.assertEqual(self.worker("ingest", maildir)["processed"], 2)
+        self.worker("cron")  # the intake job, woken by the gateway, queues the acknowledgements
+        self.worker("mailqueue")  # the e-mail queue, woken by the intake job
         self.assertGreater(self.smtp.refused, refused, "Odoo tried to send the acknowledgement")
 
         # The acknowledgement e-mail sent to the customer (agents get their own copy).

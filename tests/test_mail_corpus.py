@@ -106,6 +106,8 @@ class TestMailCorpus(common.HelpdeskCase):
                 self._max_id("toperp.helpdesk.ticket"), self._max_id("mail.message"), self._max_id("mail.mail"))
             capture.messages.clear()
             result = self.env["mail.thread"].sudo()._toperp_gateway_process(self._raw(entry))
+            # What the intake job does once the gateway's transaction is committed.
+            Ticket.sudo()._cron_intake()
             new_tickets = Ticket.search([("id", ">", max_ticket)])
             incoming = Message.search([
                 ("id", ">", max_message), ("message_type", "=", "email"), ("model", "=", Ticket._name),

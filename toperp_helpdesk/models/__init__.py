@@ -4,6 +4,7 @@ from . import (  # cached_config first: other models inherit it
     mail_mail,
     mail_thread,
     res_partner,
+    toperp_helpdesk_intake,
     toperp_helpdesk_maintenance,
     toperp_helpdesk_scope_reason,
     toperp_helpdesk_service_type,

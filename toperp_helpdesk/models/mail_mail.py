@@ -51,5 +51,7 @@ class MailMail(models.Model):
             deferred -= reached
         if deferred:
             _logger.info("Mail queue: %s helpdesk e-mail(s) deferred by the SMTP server retried", len(deferred))
-            deferred.write({"state": "outgoing", "failure_type": False, "failure_reason": False})
+            deferred.write(
+                {"state": "outgoing", "failure_type": False, "failure_reason": False, "scheduled_date": False}
+            )
         return deferred

@@ -2,7 +2,10 @@ import base64
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import api, fields, models, tools
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..tools import intake
@@ -22,6 +25,11 @@ CHANNELS = [
 CUSTOMER_CHANNELS = ("email", "portal")
 # Tickets closed by the auto-close cron in the current transaction (precommit data).
 AUTOCLOSED_KEY = "toperp_helpdesk.autoclosed_ticket_ids"
+# Context key: tickets created by the mail gateway leave their acknowledgement and their
+# agent's assignment notice to the intake job (cron ``ir_cron_ticket_intake``).
+DEFER_INTAKE_KEY = "toperp_defer_intake"
+# Precommit data key: the intake job was triggered in this transaction.
+INTAKE_TRIGGERED_KEY = "toperp_helpdesk.intake_triggered"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -300,11 +308,14 @@ class ToperpHelpdeskTicket(models.Model):
                 if self.env["toperp.helpdesk.stage"].browse(vals["stage_id"]).is_closed:
                     vals["close_date"] = now
         # The agent is part of the INSERT (no second, tracked write); the assignment
-        # notification goes to the agent's inbox (see _message_auto_subscribe_notify).
+        # notification goes to the agent's inbox (see _message_auto_subscribe_notify),
+        # from the intake job for tickets of the mail gateway.
         self._assign_agents_vals(vals_list)
-        tickets = super(ToperpHelpdeskTicket, self.with_context(toperp_assign_notify_inbox=True)).create(
-            vals_list
-        ).with_env(self.env)
+        defer = self.env.context.get(DEFER_INTAKE_KEY)
+        ctx = {"toperp_assign_notify_inbox": True, "mail_auto_subscribe_no_notify": bool(defer)}
+        tickets = super(ToperpHelpdeskTicket, self.with_context(**ctx)).create(vals_list).with_env(self.env)
+        if defer:
+            tickets.filtered(lambda t: t.user_id and t.user_id != self.env.user)._queue_intake("assign")
         for ticket, vals in zip(tickets, vals_list, strict=True):
             if "maintenance_id" not in vals:
                 window = Maintenance._find_announced(now, ticket.company_id, ticket.service_type_id)
@@ -433,7 +444,7 @@ class ToperpHelpdeskTicket(models.Model):
         )
         if email:
             values.setdefault("partner_email", email)
-        ticket = self.create(values)
+        ticket = self.with_context(**{DEFER_INTAKE_KEY: True}).create(values).with_env(self.env)
         ticket._subscribe_cc(msg_dict.get("cc"))
         return ticket
 
@@ -518,6 +529,13 @@ class ToperpHelpdeskTicket(models.Model):
         values = dict(values or {}, last_customer_message_date=message.date)
         if not self.ack_sent and self.channel in CUSTOMER_CHANNELS:
             values.update(self._acknowledgement_values(values.get("has_evidence_attachment")))
+            if message.message_type == "email" and self.channel == "email":
+                # The mail gateway answers at once with a ticket; the e-mail that
+                # acknowledges it is rendered by the intake job, in batches (ack_sent:
+                # sent or queued).
+                self.write(values)
+                self._queue_intake("ack")
+                return
             self.write(values)
             self._post_acknowledgement()
             return
@@ -566,46 +584,154 @@ class ToperpHelpdeskTicket(models.Model):
         return self.partner_id if self.partner_id.email or self.partner_email else self.env["res.partner"]
 
     def _post_acknowledgement(self):
-        """Post the acknowledgement (template ``mail_template_ticket_ack``) to the customer."""
-        self.ensure_one()
-        if self._acknowledgement_recipient():
-            self.with_context(toperp_auto_reply=True)._message_post_template(
-                self.env.ref("toperp_helpdesk.mail_template_ticket_ack"),
-                subtype_xmlid="mail.mt_comment",
-                message_type="auto_comment",
-            )
+        """Post the acknowledgement (template ``mail_template_ticket_ack``) to the
+        customers of these tickets."""
+        tickets = self.filtered(lambda t: t._acknowledgement_recipient())
+        if not tickets:
+            return self.env["mail.message"]
+        return tickets.with_context(toperp_auto_reply=True)._message_post_template(
+            self.env.ref("toperp_helpdesk.mail_template_ticket_ack"),
+            subtype_xmlid="mail.mt_comment",
+            message_type="auto_comment",
+        )
 
     def _message_post_template(self, template, **kwargs):
-        """Post ``template`` on this ticket as ``message_post_with_source`` would, but
-        rendered directly (no composer wizard): subject, body and sender in the
-        recipient's language (the template's ``lang``), its ``partner_to`` notified,
-        its layout, server, auto-delete flag and attachments."""
-        self.ensure_one()
-        rendered = template._generate_template(
+        """Post ``template`` on each of these tickets as ``message_post_with_source``
+        would, but rendered directly, for all of them at once (no composer wizard):
+        subject, body and sender in the recipient's language (the template's ``lang``),
+        its ``partner_to`` notified, its layout, server, auto-delete flag and
+        attachments. Returns the messages."""
+        rendered_all = template._generate_template(
             self.ids, {"subject", "body_html", "email_from", "lang", "partner_to"}
-        )[self.id]
-        email_from = rendered.get("email_from")
-        author_id = False
-        if email_from:
-            author_id = self._message_compute_author(None, email_from, raise_on_email=False)[0]
+        )
         attachments = [
             (attachment.name, base64.b64decode(attachment.datas))
             for attachment in template.attachment_ids
         ]
-        return self.message_post(
-            subject=rendered.get("subject") or False,
-            body=rendered.get("body_html") or "",
-            email_from=email_from or self.env.user.email_formatted,
-            author_id=author_id or self.env.user.partner_id.id,
-            partner_ids=rendered.get("partner_ids") or [],
-            attachments=attachments,
-            email_add_signature=False,
-            email_layout_xmlid=template.email_layout_xmlid or False,
-            force_email_lang=rendered.get("lang") or False,
-            mail_auto_delete=template.auto_delete,
-            mail_server_id=template.mail_server_id.id,
-            **kwargs,
+        authors = {}
+        messages = self.env["mail.message"]
+        for ticket in self:
+            rendered = rendered_all[ticket.id]
+            email_from = rendered.get("email_from")
+            if email_from and email_from not in authors:
+                authors[email_from] = ticket._message_compute_author(None, email_from, raise_on_email=False)[0]
+            messages |= ticket.message_post(
+                subject=rendered.get("subject") or False,
+                body=rendered.get("body_html") or "",
+                email_from=email_from or self.env.user.email_formatted,
+                author_id=authors.get(email_from) or self.env.user.partner_id.id,
+                partner_ids=rendered.get("partner_ids") or [],
+                attachments=attachments,
+                email_add_signature=False,
+                email_layout_xmlid=template.email_layout_xmlid or False,
+                force_email_lang=rendered.get("lang") or False,
+                mail_auto_delete=template.auto_delete,
+                mail_server_id=template.mail_server_id.id,
+                **kwargs,
+            )
+        return messages
+
+    # ------------------------------------------------------------------
+    # Intake job: acknowledgements and assignment notices of e-mailed tickets
+    # ------------------------------------------------------------------
+
+    def _queue_intake(self, kind):
+        """Queue the acknowledgement (``ack``) or the agent's assignment notice
+        (``assign``) of these tickets for the intake job, and wake it when this
+        transaction commits (as its last write). Only rows of the queue are written:
+        never the ticket again, which other workers (SLA cron, agents) may be writing."""
+        if not self:
+            return
+        self.env["toperp.helpdesk.intake"].sudo().create(
+            [{"ticket_id": ticket.id, "kind": kind, "user_id": ticket.user_id.id} for ticket in self]
         )
+        if not self.env.cr.precommit.data.get(INTAKE_TRIGGERED_KEY):
+            self.env.cr.precommit.data[INTAKE_TRIGGERED_KEY] = True
+            self.env.cr.precommit.add(self._toperp_ref("toperp_helpdesk.ir_cron_ticket_intake").sudo()._trigger)
+
+    @api.model
+    def _cron_intake(self, batch_size=100):
+        """Send the acknowledgements and assignment notices queued by the mail gateway.
+
+        Queue rows are locked with SKIP LOCKED and deleted in the same transaction, so
+        that several workers (or hosts) running the job at once never send one twice.
+        When two workers still collide on a shared row, this one rolls back and the job
+        runs again. A follow-up that fails otherwise is logged and not retried forever.
+        Returns how many queue rows were handled.
+        """
+        Queue = self.env["toperp.helpdesk.intake"].sudo()
+        Queue.flush_model()
+        rows = self.env.execute_query(SQL(
+            "SELECT id FROM toperp_helpdesk_intake ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", batch_size,
+        ))
+        queued = Queue.browse([row[0] for row in rows])
+        cron = self._toperp_ref("toperp_helpdesk.ir_cron_ticket_intake").sudo()
+        if not queued:
+            return 0
+        try:
+            # E-mails are never force-sent here: see _intake_send_mails.
+            self.with_context(mail_notify_force_send=False)._intake_followup(queued)
+            queued.unlink()
+            self.env.flush_all()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            _logger.info("Helpdesk: intake job collided with another worker (%s): tried again", error.pgcode)
+            self.env.cr.rollback()
+            self.env.invalidate_all()
+            cron._trigger()
+            return 0
+        if len(queued) >= batch_size:
+            cron._trigger()
+        return len(queued)
+
+    @api.model
+    def _intake_followup(self, queued):
+        """The assignment notices and acknowledgements of the queue rows ``queued``."""
+        for row in queued.filtered(lambda r: r.kind == "assign"):
+            ticket = row.ticket_id
+            if ticket.user_id != row.user_id:
+                continue  # reassigned since: the new agent was told by that change
+            partner = ticket.user_id.partner_id
+            try:
+                with self.env.cr.savepoint():
+                    ticket.with_context(
+                        lang=partner.lang, toperp_notify_inbox_only=True
+                    )._message_auto_subscribe_notify(partner.ids, "mail.message_user_assigned")
+            except psycopg2.OperationalError:
+                raise  # concurrency: the whole batch is tried again
+            except Exception:
+                _logger.exception("Helpdesk: assignment notice of ticket %s failed", ticket.number)
+        ack = queued.filtered(lambda r: r.kind == "ack").ticket_id
+        messages = self.env["mail.message"]
+        if ack:
+            try:
+                with self.env.cr.savepoint():
+                    messages = ack._post_acknowledgement()
+            except psycopg2.OperationalError:
+                raise
+            except Exception:
+                _logger.warning("Helpdesk: batch of acknowledgements failed, sent one by one", exc_info=True)
+                for ticket in ack:
+                    try:
+                        with self.env.cr.savepoint():
+                            messages |= ticket._post_acknowledgement()
+                    except psycopg2.OperationalError:
+                        raise
+                    except Exception:
+                        _logger.exception("Helpdesk: acknowledgement of ticket %s failed", ticket.number)
+        self._intake_send_mails(messages)
+
+    @api.model
+    def _intake_send_mails(self, messages):
+        """Send the e-mails of ``messages`` once this transaction commits. Odoo's e-mail
+        queue (another worker, maybe another host) would pick the same outgoing e-mails
+        at the same time and send them twice: it sees them only later (scheduled in 10
+        minutes), as a retry when the sending after the commit did not happen."""
+        mails = self.env["mail.mail"].sudo().search(
+            [("mail_message_id", "in", messages.ids), ("state", "=", "outgoing")]
+        )
+        if mails:
+            mails.write({"scheduled_date": fields.Datetime.add(fields.Datetime.now(), minutes=10)})
+            mails.send_after_commit()
 
     def _notify_get_reply_to(self, default=None):
         """Customers answer to their team's address (support@…) rather than the catchall."""

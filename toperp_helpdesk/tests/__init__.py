@@ -2,6 +2,7 @@ from . import (
     test_autoclose,
     test_http_smoke,
     test_intake,
+    test_intake_job,
     test_mail_gateway,
     test_security,
     test_ticket_intake,

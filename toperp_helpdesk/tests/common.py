@@ -102,9 +102,11 @@ class HelpdeskCase(TransactionCase):
     # ------------------------------------------------------------------
 
     def process_fixture(self, name, email_from=None, subject="Lỗi in hóa đơn khách hàng", to=SUPPORT_EMAIL,
-                        cc="", msg_id=None, extra=None, return_path="an.nguyen@hoasen.vn"):
+                        cc="", msg_id=None, extra=None, return_path="an.nguyen@hoasen.vn", run_intake=True):
         """Run a raw RFC 822 fixture through Odoo's mail gateway, as the fetchmail
-        cron or the mailgate script do. Returns the id of the thread it landed in."""
+        cron or the mailgate script do, then (``run_intake``) the intake job that the
+        gateway triggers (acknowledgements, assignment notices). Returns the id of the
+        thread it landed in."""
         raw = (FIXTURES / name).read_text(encoding="utf-8")
         msg_id = msg_id or f"<{time.time():.7f}-{randint(0, 99998)}@mail.hoasen.vn>"
         headers = "".join(f"{key}: {value}\n" for key, value in (extra or {}).items())
@@ -117,7 +119,15 @@ class HelpdeskCase(TransactionCase):
             extra=headers,
             return_path=return_path,
         )
-        return self.env["mail.thread"].sudo().message_process(None, message)
+        thread_id = self.env["mail.thread"].sudo().message_process(None, message)
+        if run_intake:
+            self.run_intake_job()
+        return thread_id
+
+    def run_intake_job(self):
+        """What the intake cron does once the gateway's transaction is committed."""
+        self.env.flush_all()
+        return self.Ticket.sudo()._cron_intake()
 
     def new_email_ticket(self, name="plain_text.eml", **kwargs):
         """A ticket created from a fixture; fails when no ticket was created."""
