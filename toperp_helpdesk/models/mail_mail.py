@@ -2,6 +2,7 @@ import logging
 import re
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +18,29 @@ SMTP_PERMANENT = re.compile(r"\(5\d\d, b?['\"]")
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    def send(self, auto_commit=False, raise_exception=False, post_send_callback=None):
+        """Two processes never send the same e-mail: Odoo's e-mail queue (a cron, maybe
+        on another host) picks every outgoing e-mail, including those a request is
+        sending right after its commit; both sent it and one failed on its update.
+        Each sender now locks the e-mails it sends (SKIP LOCKED) and leaves those
+        another one holds, or has sent meanwhile."""
+        if not self.ids:
+            return super().send(auto_commit, raise_exception, post_send_callback)
+        if auto_commit:
+            # The e-mail queue: a fresh snapshot, so that what other senders committed
+            # since the queue was read is seen (REPEATABLE READ).
+            self.env.cr.commit()
+        self.flush_recordset(["state"])
+        rows = self.env.execute_query(SQL(
+            "SELECT id FROM mail_mail WHERE id IN %s AND state = 'outgoing' FOR NO KEY UPDATE SKIP LOCKED",
+            tuple(self.ids),
+        ))
+        mine = self.browse([row[0] for row in rows])
+        if len(mine) < len(self):
+            _logger.info("Mail queue: %s e-mail(s) sent or being sent by another process, left to it",
+                         len(self) - len(mine))
+        return super(MailMail, mine).send(auto_commit, raise_exception, post_send_callback)
 
     @api.model
     def process_email_queue(self, ids=None, batch_size=1000):

@@ -5,6 +5,7 @@ import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -202,8 +203,19 @@ class ToperpHelpdeskSlaStatus(models.Model):
         statuses = self.browse([row[0] for row in rows]).sudo()
         breached = statuses.filtered(lambda s: s.deadline <= now)
         to_warn = (statuses - breached).filtered(lambda s: not s.warned)
-        breached._sla_escalate()
-        to_warn._sla_warn()
+        try:
+            breached._sla_escalate()
+            to_warn._sla_warn()
+            self.env.flush_all()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            # A ticket of the batch was written by another transaction (an agent, the
+            # mail gateway) after ours started: nothing of the batch is kept; the cron
+            # runs again at once, in a fresh transaction.
+            _logger.info("SLA cron: collided with another transaction (%s), retrying", error.pgcode)
+            self.env.cr.rollback()
+            self.env.invalidate_all()
+            self.env.ref("toperp_helpdesk_sla.ir_cron_sla_warnings")._trigger()
+            return 0
         if len(rows) >= batch_size:
             self.env.ref("toperp_helpdesk_sla.ir_cron_sla_warnings")._trigger()
         return len(rows)
