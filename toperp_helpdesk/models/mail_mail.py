@@ -28,9 +28,10 @@ class MailMail(models.Model):
         if not self.ids:
             return super().send(auto_commit, raise_exception, post_send_callback)
         if auto_commit:
-            # The e-mail queue: a fresh snapshot, so that what other senders committed
-            # since the queue was read is seen (REPEATABLE READ).
-            self.env.cr.commit()
+            # The e-mail queue, which commits after each e-mail anyway (auto_commit):
+            # a fresh snapshot, so that what other senders committed since the queue
+            # was read is seen (REPEATABLE READ).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         self.flush_recordset(["state"])
         rows = self.env.execute_query(SQL(
             "SELECT id FROM mail_mail WHERE id IN %s AND state = 'outgoing' FOR NO KEY UPDATE SKIP LOCKED",
