@@ -213,7 +213,8 @@ def run_side(args):
         for raw in build_messages("warmup", args.warmup, address):
             feed(raw)
         if args.worker == "ours":
-            env["toperp.helpdesk.ticket"]._cron_intake()
+            while env["toperp.helpdesk.ticket"]._cron_intake():
+                pass
             cr.flush()
             env.invalidate_all()
         print(json.dumps({"ready": True}), file=out, flush=True)
@@ -240,7 +241,8 @@ def run_side(args):
                 # assignment notices of this chunk, timed apart.
                 queries = cr.sql_log_count
                 begin = time.perf_counter()
-                env["toperp.helpdesk.ticket"]._cron_intake(batch_size=len(times))
+                while env["toperp.helpdesk.ticket"]._cron_intake():
+                    pass
                 cr.flush()
                 env.invalidate_all()
                 answer.update(job=time.perf_counter() - begin, job_queries=cr.sql_log_count - queries)
