@@ -19,12 +19,15 @@ class TestQueueAndAssignment(common.HelpdeskCase):
         ticket.invalidate_recordset(["create_date"])
 
     def test_global_queue_order(self):
-        low_old = self.create_ticket(name="Cách xuất báo cáo tồn kho", severity_id=self.severity_low.id)
-        high_new = self.create_ticket(name="Không đăng nhập được", severity_id=self.severity_high.id)
-        high_old = self.create_ticket(name="Hệ thống bị sập", severity_id=self.severity_high.id)
-        critical = self.create_ticket(name="Bị tấn công", severity_id=self.severity_critical.id)
-        medium = self.create_ticket(name="Báo cáo quản trị sai", severity_id=self.severity_medium.id)
-        closed_critical = self.create_ticket(name="Đã xử lý", severity_id=self.severity_critical.id)
+        # Created at one instant: same-severity tickets get the same SLA deadline (whatever
+        # second the test runs at), so their age decides.
+        with freeze_time("2026-11-27 10:00:00"):
+            low_old = self.create_ticket(name="Cách xuất báo cáo tồn kho", severity_id=self.severity_low.id)
+            high_new = self.create_ticket(name="Không đăng nhập được", severity_id=self.severity_high.id)
+            high_old = self.create_ticket(name="Hệ thống bị sập", severity_id=self.severity_high.id)
+            critical = self.create_ticket(name="Bị tấn công", severity_id=self.severity_critical.id)
+            medium = self.create_ticket(name="Báo cáo quản trị sai", severity_id=self.severity_medium.id)
+            closed_critical = self.create_ticket(name="Đã xử lý", severity_id=self.severity_critical.id)
         closed_critical.stage_id = self.stage_solved
         self._age(low_old, "2026-11-01 08:00:00")
         self._age(high_new, "2026-11-27 08:00:00")
