@@ -552,13 +552,6 @@ class ToperpHelpdeskTicket(models.Model):
             values["stage_id"] = self.team_id._stage_in_progress().id
         self.write(values)
 
-    def _send_acknowledgement(self):
-        """Acknowledge a new ticket; when information is missing the same e-mail asks
-        for it and the ticket waits on the customer."""
-        for ticket in self:
-            ticket.write(ticket._acknowledgement_values())
-            ticket._post_acknowledgement()
-
     def _acknowledgement_values(self, has_evidence_attachment=None):
         """Changes of the ticket that go with its acknowledgement: marked as sent and,
         when an e-mail report lacks information, waiting on the customer.

@@ -118,10 +118,6 @@ class ToperpHelpdeskSlaPolicy(models.Model):
             ticket.partner_id.id in partner_ids or ticket.commercial_partner_id.id in partner_ids
         )
 
-    def _matches(self, ticket):
-        """Whether this policy applies to ``ticket``."""
-        return self._criteria_match(self._criteria(), ticket)
-
     @api.model
     @tools.ormcache()
     def _active_criteria(self):
