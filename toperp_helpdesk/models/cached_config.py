@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, models, tools
 
 
 class ToperpHelpdeskCachedConfig(models.AbstractModel):
@@ -28,6 +28,24 @@ class ToperpHelpdeskCachedConfig(models.AbstractModel):
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    @api.model
+    @tools.ormcache()
+    def _toperp_single_company(self):
+        """True when the database has one company (archived ones count): nothing can
+        then belong to another company. Cleared when a company is created or deleted."""
+        return self.sudo().with_context(active_test=False).search_count([], limit=2) == 1
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return companies
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
 
     def write(self, vals):
         res = super().write(vals)

@@ -1,11 +1,11 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
 class ToperpHelpdeskMaintenance(models.Model):
     _name = "toperp.helpdesk.maintenance"
     _description = "Announced Maintenance Window"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "toperp.helpdesk.cached.config"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -46,6 +46,46 @@ class ToperpHelpdeskMaintenance(models.Model):
     def _find_announced(self, moment, company=None, service_type=None):
         """The announced window covering ``moment`` (UTC), if any, for the company and
         the service type (windows without service types concern every service)."""
+        since, windows = self._announced_cached()
+        if moment < since:
+            return self._search_announced(moment, company, service_type)
+        for window_id, company_id, type_ids, announced, start, end in windows:
+            if not (announced <= moment and start <= moment <= end):
+                continue
+            if company and company_id not in (company.id, False):
+                continue
+            if service_type and type_ids and not type_ids.intersection(service_type.ids):
+                continue
+            return self.browse(window_id)
+        return self.browse()
+
+    @api.model
+    def _announced_at(self, moment):
+        """Whether an announced window may cover ``moment`` (UTC), any company and
+        service type: a quick test before ``_find_announced``."""
+        since, windows = self._announced_cached()
+        return moment < since or any(
+            announced <= moment and start <= moment <= end
+            for _id, _company, _types, announced, start, end in windows
+        )
+
+    @api.model
+    @tools.ormcache()
+    def _announced_cached(self):
+        """(since, windows): the announced windows not over at ``since`` (when the cache
+        was filled), by start, as (id, company id, service type ids, announced date,
+        start, end); kept in the registry cache, cleared when a window changes."""
+        since = fields.Datetime.now()
+        windows = self.sudo().with_context(active_test=True).search(
+            [("announced_date", "!=", False), ("date_end", ">=", since)], order="date_start, id"
+        )
+        return since, tuple(
+            (w.id, w.company_id.id, frozenset(w.service_type_ids.ids), w.announced_date, w.date_start, w.date_end)
+            for w in windows
+        )
+
+    @api.model
+    def _search_announced(self, moment, company=None, service_type=None):
         domain = [
             ("announced_date", "!=", False),
             ("announced_date", "<=", moment),

@@ -92,21 +92,32 @@ class ToperpHelpdeskTeam(models.Model):
     def _stages(self):
         """The stages of the team: the shared ones and its own."""
         self.ensure_one()
-        return self.env["toperp.helpdesk.stage"].browse(self._stage_ids_cached(self.id))
+        return self.env["toperp.helpdesk.stage"].browse([row[0] for row in self._stage_data_cached(self.id)])
+
+    def _stage_where(self, closed, pauses_sla=None):
+        """The team's stages (in order) that close tickets or not and, unless None,
+        pause the SLA or not: from the cache, no record read."""
+        self.ensure_one()
+        return self.env["toperp.helpdesk.stage"].browse([
+            stage_id for stage_id, is_closed, pauses in self._stage_data_cached(self.id)
+            if is_closed == closed and (pauses_sla is None or pauses == pauses_sla)
+        ])
 
     @api.model
     @tools.ormcache("team_id")
-    def _stage_ids_cached(self, team_id):
-        # Stages clear this cache when they change (toperp.helpdesk.cached.config),
-        # and the team when its stages do (write).
-        return tuple(self.env["toperp.helpdesk.stage"].sudo().search(
+    def _stage_data_cached(self, team_id):
+        """(id, is_closed, pauses_sla) of the team's stages, in order. Stages clear
+        this cache when they change (toperp.helpdesk.cached.config), and the team when
+        its stages do (write)."""
+        stages = self.env["toperp.helpdesk.stage"].sudo().search(
             ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
-        ).ids)
+        )
+        return tuple((stage.id, stage.is_closed, stage.pauses_sla) for stage in stages)
 
     def write(self, vals):
         res = super().write(vals)
         if {"stage_ids", "name", "company_id", "active"}.intersection(vals):
-            self.env.registry.clear_cache()  # _stage_ids_cached, _reply_to_cached
+            self.env.registry.clear_cache()  # _stage_data_cached, _reply_to_cached
         return res
 
     @api.model
@@ -118,21 +129,22 @@ class ToperpHelpdeskTeam(models.Model):
         return self.sudo().browse(team_id)._notify_get_reply_to(default=default).get(team_id)
 
     def _stage_new(self):
-        return self._stages().filtered(lambda s: not s.is_closed)[:1]
+        return self._stage_where(closed=False)[:1]
 
     def _stage_in_progress(self):
         """First open stage after the initial one that does not wait on the customer."""
-        stages = self._stages().filtered(lambda s: not s.is_closed)
-        return (stages[1:].filtered(lambda s: not s.pauses_sla) or stages)[:1]
+        stages = [(stage_id, pauses) for stage_id, closed, pauses in self._stage_data_cached(self.id) if not closed]
+        later = [stage_id for stage_id, pauses in stages[1:] if not pauses]
+        return self.env["toperp.helpdesk.stage"].browse((later or [stage_id for stage_id, _p in stages])[:1])
 
     def _stage_waiting(self):
-        return self._stages().filtered(lambda s: s.pauses_sla and not s.is_closed)[:1]
+        return self._stage_where(closed=False, pauses_sla=True)[:1]
 
     def _stage_solved(self):
-        return self._stages().filtered("is_closed")[:1]
+        return self._stage_where(closed=True)[:1]
 
     def _stage_cancelled(self):
-        return self._stages().filtered("is_closed")[-1:]
+        return self._stage_where(closed=True)[-1:]
 
     # ------------------------------------------------------------------
     # Assignment

@@ -30,6 +30,9 @@ AUTOCLOSED_KEY = "toperp_helpdesk.autoclosed_ticket_ids"
 DEFER_INTAKE_KEY = "toperp_defer_intake"
 # Precommit data key: the intake job was triggered in this transaction.
 INTAKE_TRIGGERED_KEY = "toperp_helpdesk.intake_triggered"
+# Context key (a ticket id) on the ticket the mail gateway just created: the e-mail that
+# opened it, posted next, changes nothing more (message_new did it at creation).
+GATEWAY_CREATED_KEY = "toperp_gateway_created_ticket_id"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -198,6 +201,13 @@ class ToperpHelpdeskTicket(models.Model):
         ("number_company_uniq", "unique(number, company_id)", "Ticket references must be unique."),
     ]
 
+    def _check_company(self, fnames=None):
+        # With a single company, nothing can belong to another one: skip the check,
+        # a filtered_domain() per relational field of every new ticket.
+        if self.env["res.company"]._toperp_single_company():
+            return
+        super()._check_company(fnames=fnames)
+
     def init(self):
         # The mail gateway's loop detection counts each sender's tickets of the last
         # hours (mail.thread._detect_loop_sender): without it, a scan of every ticket.
@@ -307,17 +317,24 @@ class ToperpHelpdeskTicket(models.Model):
             if vals.get("stage_id") and "close_date" not in vals:
                 if self.env["toperp.helpdesk.stage"].browse(vals["stage_id"]).is_closed:
                     vals["close_date"] = now
+        defer = self.env.context.get(DEFER_INTAKE_KEY)
+        if defer:
+            for vals in vals_list:
+                self._gateway_acknowledgement_vals(vals)
         # The agent is part of the INSERT (no second, tracked write); the assignment
         # notification goes to the agent's inbox (see _message_auto_subscribe_notify),
         # from the intake job for tickets of the mail gateway.
         self._assign_agents_vals(vals_list)
-        defer = self.env.context.get(DEFER_INTAKE_KEY)
         ctx = {"toperp_assign_notify_inbox": True, "mail_auto_subscribe_no_notify": bool(defer)}
         tickets = super(ToperpHelpdeskTicket, self.with_context(**ctx)).create(vals_list).with_env(self.env)
         if defer:
-            tickets.filtered(lambda t: t.user_id and t.user_id != self.env.user)._queue_intake("assign")
+            tickets._queue_intake_rows(
+                [(ticket, "assign") for ticket in tickets if ticket.user_id and ticket.user_id != self.env.user]
+                + [(ticket, "ack") for ticket, vals in zip(tickets, vals_list, strict=True) if vals.get("ack_sent")]
+            )
+        announced = Maintenance._announced_at(now)
         for ticket, vals in zip(tickets, vals_list, strict=True):
-            if "maintenance_id" not in vals:
+            if announced and "maintenance_id" not in vals:
                 window = Maintenance._find_announced(now, ticket.company_id, ticket.service_type_id)
                 if window:
                     ticket.maintenance_id = window
@@ -395,6 +412,10 @@ class ToperpHelpdeskTicket(models.Model):
         """The customer follows the ticket (public subtypes), subscribed in the same
         insert as the agent."""
         res = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+        if self.env.context.get("mail_auto_subscribe_no_notify"):
+            # Nobody is notified now (the intake job tells the agent): no template, and
+            # no reading of the agent's language for it.
+            res = [(partner_id, subtypes, False) for partner_id, subtypes, _template in res]
         partner = self.env["res.partner"].browse(updated_values.get("partner_id") or [])
         if partner.active:
             internal = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[2]
@@ -444,9 +465,63 @@ class ToperpHelpdeskTicket(models.Model):
         )
         if email:
             values.setdefault("partner_email", email)
+        # What the e-mail itself brings, set at creation rather than written when it is
+        # posted (message_post, next): see _gateway_acknowledgement_vals.
+        values.setdefault(
+            "has_evidence_attachment", self._gateway_has_evidence(msg_dict.get("attachments") or [])
+        )
+        values.setdefault("last_customer_message_date", msg_dict.get("date") or fields.Datetime.now())
         ticket = self.with_context(**{DEFER_INTAKE_KEY: True}).create(values).with_env(self.env)
         ticket._subscribe_cc(msg_dict.get("cc"))
-        return ticket
+        return ticket.with_context(**{GATEWAY_CREATED_KEY: ticket.id})
+
+    @api.model
+    def _gateway_has_evidence(self, attachments):
+        """Whether the e-mail's attachments (``(name, content[, info])``, as parsed by
+        the mail gateway) hold a screenshot or a video, with the mimetype the attachment
+        will get (XML-like types, SVG included, are stored as plain text)."""
+        Attachment = self.env["ir.attachment"]
+        for attachment in attachments:
+            if len(attachment) < 2 or attachment[1] is None:
+                continue
+            name, content = attachment[0], attachment[1]
+            if isinstance(content, str):
+                content = content.encode()
+            elif not isinstance(content, bytes):
+                continue
+            mimetype = Attachment._compute_mimetype({"name": name, "raw": content})
+            xml_like = "ht" in mimetype or (
+                "xml" in mimetype and not mimetype.startswith("application/vnd.openxmlformats")
+            )
+            if intake.is_evidence_mimetype(mimetype) and not xml_like:
+                return True
+        return False
+
+    @api.model
+    def _gateway_acknowledgement_vals(self, vals):
+        """Creation values of a ticket the mail gateway opens: what its first e-mail
+        would change once posted (``_on_customer_message``), in the INSERT: the
+        acknowledgement queued for the intake job (``ack_sent``) and, when the report
+        lacks information, the team's stage waiting on the customer."""
+        if vals.get("channel") != "email" or vals.get("ack_sent"):
+            return
+        vals["ack_sent"] = True
+        if "team_id" not in vals:
+            vals["team_id"] = self._default_team_id().id
+        team = self.env["toperp.helpdesk.team"].browse(vals["team_id"])
+        partner = self.env["res.partner"].browse(vals.get("partner_id"))
+        if not team or not partner or not (partner.email or vals.get("partner_email")):
+            return
+        missing = intake.missing_info(
+            vals.get("name"),
+            vals.get("description"),
+            extra_urls=[vals.get("affected_url")],
+            has_evidence_attachment=vals.get("has_evidence_attachment"),
+            extra_text=vals.get("customer_followup"),
+        )
+        waiting = missing and team._stage_waiting()
+        if waiting:
+            vals["stage_id"] = waiting.id
 
     def message_update(self, msg_dict, update_vals=None):
         res = super().message_update(msg_dict, update_vals=update_vals)
@@ -481,6 +556,10 @@ class ToperpHelpdeskTicket(models.Model):
         if self.env.context.get("toperp_auto_reply") or len(self) != 1:
             return res
         if message.message_type not in ("email", "comment"):
+            return res
+        if self.env.context.get(GATEWAY_CREATED_KEY) == self.id:
+            # The e-mail that opened this ticket: message_new did at creation what it
+            # changes (evidence attachment, acknowledgement, waiting on the customer).
             return res
         # Everything a message changes on the ticket goes in one write.
         values = {}
@@ -633,14 +712,26 @@ class ToperpHelpdeskTicket(models.Model):
         (``assign``) of these tickets for the intake job, and wake it when this
         transaction commits (as its last write). Only rows of the queue are written:
         never the ticket again, which other workers (SLA cron, agents) may be writing."""
-        if not self:
+        self._queue_intake_rows([(ticket, kind) for ticket in self])
+
+    @api.model
+    def _queue_intake_rows(self, rows):
+        """``_queue_intake`` for a list of ``(ticket, kind)``, in one insert."""
+        if not rows:
             return
         self.env["toperp.helpdesk.intake"].sudo().create(
-            [{"ticket_id": ticket.id, "kind": kind, "user_id": ticket.user_id.id} for ticket in self]
+            [{"ticket_id": ticket.id, "kind": kind, "user_id": ticket.user_id.id} for ticket, kind in rows]
         )
         if not self.env.cr.precommit.data.get(INTAKE_TRIGGERED_KEY):
             self.env.cr.precommit.data[INTAKE_TRIGGERED_KEY] = True
-            self.env.cr.precommit.add(self._toperp_ref("toperp_helpdesk.ir_cron_ticket_intake").sudo()._trigger)
+            self.env.cr.precommit.add(self._wake_intake_job)
+
+    @api.model
+    def _wake_intake_job(self):
+        cron = self._toperp_ref("toperp_helpdesk.ir_cron_ticket_intake").sudo()
+        # _trigger() reads the cron's active flag: not its whole row (ir.actions.server).
+        cron.fetch(["active"])
+        cron._trigger()
 
     @api.model
     def _cron_intake(self, batch_size=100):

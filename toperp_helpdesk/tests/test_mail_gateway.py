@@ -67,6 +67,38 @@ class TestMailGateway(common.HelpdeskCase):
         self.assertTrue(ticket.has_evidence_attachment, "the screenshot counts as evidence")
         self.assertFalse(ticket.missing_info)
 
+    def test_svg_attachment_is_not_evidence(self):
+        """Odoo keeps an e-mailed SVG as plain text (it may carry scripts): it is no
+        screenshot, and the report waits for one from its creation."""
+        ticket = self.new_email_ticket("with_svg.eml", subject="Lỗi xác nhận đơn bán hàng SO0042", run_intake=False)
+        svg = self.env["ir.attachment"].search(
+            [("res_model", "=", ticket._name), ("res_id", "=", ticket.id), ("name", "=", "loi-xac-nhan-don.svg")]
+        )
+        self.assertEqual(svg.mimetype, "text/plain")
+        self.assertFalse(ticket.has_evidence_attachment)
+        self.assertEqual(ticket.missing_info, "evidence")
+        self.assertEqual(ticket.stage_id, self.stage_waiting)
+
+    def test_complete_report_with_screenshot_does_not_wait(self):
+        ticket = self.new_email_ticket(
+            "with_attachments.eml", subject="Lỗi xác nhận đơn bán hàng SO0042", run_intake=False
+        )
+        self.assertTrue(ticket.has_evidence_attachment)
+        self.assertEqual(ticket.stage_id, self.stage_new, "complete: it waits on us, not on the customer")
+        self.assertTrue(ticket.ack_sent, "its acknowledgement is queued")
+        self.assertEqual(ticket.last_customer_message_date, ticket.message_ids.filtered(
+            lambda m: m.message_type == "email").date)
+
+    def test_stage_configuration_is_seen_by_the_next_email(self):
+        """The team's stages are kept in the registry cache: a stage that no longer
+        waits on the customer is seen by the next e-mail."""
+        first = self.new_email_ticket("html_only.eml", subject="Không lưu được phiếu nhập kho")
+        self.assertEqual(first.stage_id, self.stage_waiting)
+        self.stage_waiting.pauses_sla = False
+        second = self.new_email_ticket("html_only.eml", subject="Không lưu được phiếu xuất kho")
+        self.assertEqual(second.stage_id, self.stage_new, "no stage waits on the customer any more")
+        self.assertEqual(second.missing_info, "evidence")
+
     def test_pdf_attachment_is_not_evidence(self):
         ticket = self.create_ticket(description="<p>Mở menu Bán hàng, bấm Xác nhận đơn thì hiện lỗi.</p>")
         ticket.message_post(

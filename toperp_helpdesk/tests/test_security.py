@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, users
 from odoo.tools import mute_logger
 
@@ -78,6 +78,14 @@ class TestAccessRights(common.HelpdeskCase):
         self.assertNotIn(self.ticket_2, Ticket.search([]))
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             self.ticket_2.with_env(self.env).read(["name"])
+
+    def test_companies_checked_with_several_companies(self):
+        """With one company the check is skipped (nothing can belong to another one);
+        once a second company exists, a ticket cannot use another company's team."""
+        with self.assertRaises(UserError), mute_logger("odoo.models"):
+            self.env["toperp.helpdesk.ticket"].create(
+                {"name": "Đội của chi nhánh khác", "team_id": self.team_2.id, "company_id": self.company.id}
+            )
 
     @users("hd_agent_dn")
     def test_user_of_other_company(self):

@@ -192,6 +192,19 @@ class TestFlags(common.HelpdeskCase):
             ticket = self.create_ticket()
         self.assertFalse(ticket.maintenance_id)
 
+    def test_windows_changed_later_count_for_the_next_ticket(self):
+        """Announced windows are kept in the registry cache: a window announced or
+        archived after a ticket is seen by the next one."""
+        with freeze_time("2026-11-29 15:30:00"):
+            before = self.create_ticket()
+            self.unannounced.announced_date = "2026-11-29 15:00:00"
+            after = self.create_ticket()
+            self.unannounced.active = False
+            archived = self.create_ticket()
+        self.assertFalse(before.maintenance_id)
+        self.assertEqual(after.maintenance_id, self.unannounced)
+        self.assertFalse(archived.maintenance_id)
+
     def test_banner_windows(self):
         windows = self.Maintenance._get_banner_windows(datetime(2026, 11, 27, 10, 0))
         self.assertEqual(windows, self.window, "upcoming announced windows only")

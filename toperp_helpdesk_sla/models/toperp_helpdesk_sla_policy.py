@@ -81,7 +81,21 @@ class ToperpHelpdeskSlaPolicy(models.Model):
     def _target_hours(self, target):
         """Target of this policy in business hours (0: no target)."""
         self.ensure_one()
-        return self[f"{target}_hours"] or 0.0
+        return self._targets_cached(self.id)[target]
+
+    @api.model
+    @tools.ormcache("policy_id")
+    def _targets_cached(self, policy_id):
+        """{target: business hours, "warning_percent", "calendar_id"} of a policy, kept
+        in the registry cache (cleared when a policy changes): every new ticket needs it."""
+        policy = self.sudo().browse(policy_id)
+        return {
+            "first_response": policy.first_response_hours or 0.0,
+            "resolution": policy.resolution_hours or 0.0,
+            "next_reply": policy.next_reply_hours or 0.0,
+            "warning_percent": policy.warning_percent,
+            "calendar_id": policy.calendar_id.id,
+        }
 
     def _clock(self):
         """The business clock the targets of this policy count on."""

@@ -220,12 +220,13 @@ class ToperpHelpdeskTicket(models.Model):
                 status._sla_reach(status.ticket_id.first_response_date)
 
     def _sla_policy_values(self, policy, target):
+        data = policy._targets_cached(policy.id)
         return {
             "policy_id": policy.id,
             "target": target,
-            "target_hours": policy._target_hours(target),
-            "warning_percent": policy.warning_percent,
-            "calendar_id": policy.calendar_id.id,
+            "target_hours": data[target],
+            "warning_percent": data["warning_percent"],
+            "calendar_id": data["calendar_id"],
         }
 
     def _sla_stage_changed(self, before, now):
@@ -276,15 +277,20 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _notify_oncall(self):
         """High and Critical tickets arriving outside office hours page the on-call agents."""
-        urgent = self.filtered(lambda t: t.severity_code in ("high", "critical") and not t.is_closed)
-        if not urgent:
-            return
-        office = self.env.ref("toperp_helpdesk_sla.calendar_office_hours", raise_if_not_found=False)
+        office = self._toperp_ref("toperp_helpdesk_sla.calendar_office_hours")
         if not office:
             return
         clock = self.env["resource.calendar"]._toperp_clock_for(office)
         now = fields.Datetime.now()
         if clock.is_working(now):
+            return
+        urgent_ids = {
+            severity_id
+            for code, (severity_id, _rank, _words) in self.env["toperp.helpdesk.severity"]._triage_data().items()
+            if code in ("high", "critical")
+        }
+        urgent = self.filtered(lambda t: t.severity_id.id in urgent_ids and not t.is_closed)
+        if not urgent:
             return
         Oncall = self.env["toperp.helpdesk.oncall"].sudo()
         activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_oncall")

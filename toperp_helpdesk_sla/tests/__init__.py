@@ -2,6 +2,7 @@ from . import (
     test_clock_oracle,
     test_clock_pure,
     test_sla_cron,
+    test_sla_gateway,
     test_sla_holidays,
     test_sla_lifecycle,
     test_sla_oncall,

@@ -13,6 +13,20 @@ class TestSlaPolicy(common.SlaCase):
         other = self.create_ticket(self.high)
         self.assertEqual(other.sla_policy_id, self.policy_urgent)
 
+    @freeze_time("2026-11-27 10:00:00")
+    def test_policy_change_applies_to_the_next_ticket(self):
+        """Policy targets are kept in the registry cache: a change is used at once."""
+        first = self.create_ticket(self.high)
+        self.assertEqual(self.status(first, "first_response").target_hours, 2)
+        self.policy_urgent.write({"first_response_hours": 3, "warning_percent": 80, "calendar_id": self.office.id})
+        second = self.create_ticket(self.high)
+        status = self.status(second, "first_response")
+        self.assertEqual(status.target_hours, 3)
+        self.assertEqual(status.warning_percent, 80)
+        self.assertEqual(status.calendar_id, self.office)
+        # Friday 17:00 in Hanoi: 30 minutes today, then Monday 08:00-10:30 local.
+        self.assertEqual(status.deadline, self.dt("2026-11-30 03:30:00"))
+
     def test_policy_criteria(self):
         Policy = self.env["toperp.helpdesk.sla.policy"]
         saas = self.env.ref("toperp_helpdesk.service_type_saas")
