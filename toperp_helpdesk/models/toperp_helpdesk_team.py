@@ -172,19 +172,26 @@ class ToperpHelpdeskTeam(models.Model):
 
     def _next_least_loaded(self, count):
         """The active members with the fewest open tickets (lowest id first on a tie),
-        for ``count`` new tickets: one query for the members and their load."""
+        for ``count`` new tickets: one query for the members and their load (counted on
+        a partial index of open tickets; not at all for a team of one)."""
         Ticket = self.env["toperp.helpdesk.ticket"]
         Ticket.flush_model(["user_id", "is_closed"])
         self.flush_model(["member_ids"])
         members = self._fields["member_ids"]
         rows = self.env.execute_query(SQL(
             """
-            SELECT u.id, (SELECT count(*) FROM toperp_helpdesk_ticket t
-                           WHERE t.user_id = u.id AND t.is_closed IS NOT TRUE)
-              FROM res_users u
-              JOIN %(rel)s rel ON rel.%(user_col)s = u.id
-             WHERE rel.%(team_col)s = %(team_id)s AND u.active
-             ORDER BY u.id
+            WITH member AS (
+                SELECT u.id FROM res_users u
+                  JOIN %(rel)s rel ON rel.%(user_col)s = u.id
+                 WHERE rel.%(team_col)s = %(team_id)s AND u.active
+            )
+            SELECT m.id,
+                   CASE WHEN (SELECT count(*) FROM member) > 1
+                        THEN (SELECT count(*) FROM toperp_helpdesk_ticket t
+                               WHERE t.user_id = m.id AND t.is_closed IS NOT TRUE)
+                        ELSE 0 END
+              FROM member m
+             ORDER BY m.id
             """,
             rel=SQL.identifier(members.relation),
             user_col=SQL.identifier(members.column2),

@@ -81,6 +81,7 @@ class ToperpHelpdeskTicket(models.Model):
         string="Media Links",
         compute="_compute_media_urls",
         store=True,
+        precompute=True,
         help="Screen recordings, videos and screenshots linked in the ticket (Loom, YouTube, images…).",
     )
     customer_followup = fields.Text(
@@ -95,9 +96,10 @@ class ToperpHelpdeskTicket(models.Model):
     missing_info = fields.Char(
         compute="_compute_missing_info",
         store=True,
+        precompute=True,
         help="What the report still lacks, among: title steps evidence.",
     )
-    is_complete = fields.Boolean(compute="_compute_missing_info", store=True, string="Complete")
+    is_complete = fields.Boolean(compute="_compute_missing_info", store=True, precompute=True, string="Complete")
     missing_info_label = fields.Char(
         string="Missing", compute="_compute_missing_info_label", help="What the report still lacks."
     )
@@ -105,18 +107,20 @@ class ToperpHelpdeskTicket(models.Model):
         "res.partner", string="Customer", tracking=True, index=True, check_company=True
     )
     commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+        related="partner_id.commercial_partner_id", store=True, precompute=True, index=True,
+        string="Customer Company",
     )
     partner_name = fields.Char(string="Contact Name")
     partner_email = fields.Char(
-        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False
+        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
     )
     partner_phone = fields.Char(
-        string="Contact Phone", compute="_compute_partner_contact", store=True, readonly=False
+        string="Contact Phone", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
     )
-    support_plan = fields.Selection(related="commercial_partner_id.toperp_support_plan", store=True)
+    support_plan = fields.Selection(related="commercial_partner_id.toperp_support_plan", store=True, precompute=True)
     support_suspended = fields.Boolean(
-        related="commercial_partner_id.toperp_support_suspended", store=True, string="Customer Suspended"
+        related="commercial_partner_id.toperp_support_suspended", store=True, precompute=True,
+        string="Customer Suspended",
     )
     severity_id = fields.Many2one(
         "toperp.helpdesk.severity",
@@ -127,12 +131,13 @@ class ToperpHelpdeskTicket(models.Model):
         index=True,
     )
     severity_description = fields.Text(related="severity_id.description", string="Severity Criteria")
-    severity_code = fields.Selection(related="severity_id.code", store=True, string="Severity Code")
-    severity_rank = fields.Integer(related="severity_id.sequence", store=True, string="Severity Rank")
+    severity_code = fields.Selection(related="severity_id.code", store=True, precompute=True, string="Severity Code")
+    severity_rank = fields.Integer(related="severity_id.sequence", store=True, precompute=True, string="Severity Rank")
     suggested_severity_id = fields.Many2one(
         "toperp.helpdesk.severity",
         compute="_compute_suggested_severity_id",
         store=True,
+        precompute=True,
         help="Severity the policy's criteria suggest from the title and description.",
     )
     channel = fields.Selection(CHANNELS, required=True, default="backend", tracking=True, index=True)
@@ -141,6 +146,7 @@ class ToperpHelpdeskTicket(models.Model):
         compute="_compute_service_type_id",
         store=True,
         readonly=False,
+        precompute=True,
         tracking=True,
     )
     team_id = fields.Many2one(
@@ -164,7 +170,7 @@ class ToperpHelpdeskTicket(models.Model):
         group_expand="_read_group_stage_ids",
         domain="['|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
     )
-    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, precompute=True, index=True)
     tag_ids = fields.Many2many("toperp.helpdesk.tag", string="Tags")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -172,7 +178,7 @@ class ToperpHelpdeskTicket(models.Model):
     scope_reason_id = fields.Many2one(
         "toperp.helpdesk.scope.reason", string="Out-of-scope Reason", tracking=True, copy=False, index=True
     )
-    is_out_of_scope = fields.Boolean(compute="_compute_is_out_of_scope", store=True)
+    is_out_of_scope = fields.Boolean(compute="_compute_is_out_of_scope", store=True, precompute=True)
     maintenance_id = fields.Many2one(
         "toperp.helpdesk.maintenance",
         string="During Maintenance",
@@ -213,6 +219,11 @@ class ToperpHelpdeskTicket(models.Model):
         # hours (mail.thread._detect_loop_sender): without it, a scan of every ticket.
         tools.create_index(
             self.env.cr, "toperp_helpdesk_ticket_create_date_index", self._table, ["create_date"]
+        )
+        # Least-loaded assignment counts each member's open tickets: not their history.
+        tools.create_index(
+            self.env.cr, "toperp_helpdesk_ticket_open_user_index", self._table, ["user_id"],
+            where="is_closed IS NOT TRUE",
         )
         return super().init()
 

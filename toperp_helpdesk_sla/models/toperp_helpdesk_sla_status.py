@@ -34,7 +34,7 @@ class ToperpHelpdeskSlaStatus(models.Model):
         "toperp.helpdesk.ticket", string="Ticket", required=True, ondelete="cascade", index=True
     )
     policy_id = fields.Many2one("toperp.helpdesk.sla.policy", string="Policy", ondelete="set null")
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True, precompute=True)
     target = fields.Selection(TARGETS, required=True)
     target_hours = fields.Float(help="Business hours allowed, from the policy.")
     warning_percent = fields.Float(string="Warning at (%)")
@@ -47,6 +47,7 @@ class ToperpHelpdeskSlaStatus(models.Model):
     next_check = fields.Datetime(
         compute="_compute_next_check",
         store=True,
+        precompute=True,
         help="When the SLA cron must look at this status next (warning, then breach).",
     )
     reached_date = fields.Datetime(string="Reached On")
@@ -106,14 +107,20 @@ class ToperpHelpdeskSlaStatus(models.Model):
         """Set deadline and warning date from the ORIGINAL start, adding the paused time."""
         clocks = self._clocks()
         for status in self:
-            clock = clocks[status.sudo().calendar_id]
-            budget = status.target_hours + status.paused_hours
-            deadline = clock.add(status.date_start, budget) or False
-            warning_date = False
-            if status.warning_percent:
-                share = status.target_hours * status.warning_percent / 100.0
-                warning_date = clock.add(status.date_start, share + status.paused_hours) or False
-            status.write({"deadline": deadline, "warning_date": warning_date})
+            status.write(self._sla_schedule_values(
+                clocks[status.sudo().calendar_id], status.date_start, status.target_hours,
+                status.warning_percent, status.paused_hours,
+            ))
+
+    @api.model
+    def _sla_schedule_values(self, clock, date_start, target_hours, warning_percent, paused_hours=0.0):
+        """Deadline and warning date of a clock started at ``date_start``."""
+        deadline = clock.add(date_start, target_hours + paused_hours) or False
+        warning_date = False
+        if warning_percent:
+            share = target_hours * warning_percent / 100.0
+            warning_date = clock.add(date_start, share + paused_hours) or False
+        return {"deadline": deadline, "warning_date": warning_date}
 
     def _sla_pause(self, when):
         self.filtered(lambda s: s.state == "running").write({"state": "paused", "pause_start": when})

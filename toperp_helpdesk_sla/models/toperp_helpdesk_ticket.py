@@ -210,10 +210,15 @@ class ToperpHelpdeskTicket(models.Model):
                         state="paused" if ticket.stage_id.pauses_sla else "running",
                         pause_start=now if ticket.stage_id.pauses_sla else False,
                     )
+                    # Scheduled in the INSERT: no UPDATE of the new row.
+                    calendar = self.env["resource.calendar"].browse(vals["calendar_id"])
+                    vals.update(Status._sla_schedule_values(
+                        calendar._toperp_clock_for(calendar), vals["date_start"], vals["target_hours"],
+                        vals["warning_percent"],
+                    ))
                     new_vals.append(vals)
         if new_vals:
             created = Status.create(new_vals)
-            created._sla_schedule()
             for status in created.filtered(
                 lambda s: s.target == "first_response" and s.ticket_id.first_response_date
             ):
