@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class ToperpHelpdeskStage(models.Model):
@@ -29,3 +29,22 @@ class ToperpHelpdeskStage(models.Model):
     team_ids = fields.Many2many(
         "toperp.helpdesk.team", string="Teams", help="Teams using this stage; empty means every team."
     )
+
+    @api.model
+    def _closed_ids_cached(self):
+        """Ids of the closing stages (archived ones too), from the registry cache."""
+        return self._flag_ids_cached()[0]
+
+    @api.model
+    def _pausing_ids_cached(self):
+        """Ids of the stages that pause the SLA (archived ones too), from the registry cache."""
+        return self._flag_ids_cached()[1]
+
+    @api.model
+    @tools.ormcache()
+    def _flag_ids_cached(self):
+        stages = self.sudo().with_context(active_test=False).search([])
+        return (
+            frozenset(stages.filtered("is_closed").ids),
+            frozenset(stages.filtered("pauses_sla").ids),
+        )

@@ -326,7 +326,7 @@ class ToperpHelpdeskTicket(models.Model):
             if vals.get("team_id") and not vals.get("stage_id"):
                 vals["stage_id"] = self.env["toperp.helpdesk.team"].browse(vals["team_id"])._stage_new().id
             if vals.get("stage_id") and "close_date" not in vals:
-                if self.env["toperp.helpdesk.stage"].browse(vals["stage_id"]).is_closed:
+                if vals["stage_id"] in self.env["toperp.helpdesk.stage"]._closed_ids_cached():
                     vals["close_date"] = now
         defer = self.env.context.get(DEFER_INTAKE_KEY)
         if defer:
@@ -406,7 +406,7 @@ class ToperpHelpdeskTicket(models.Model):
             full = {**self.default_get(missing), **vals} if missing else vals
             if "user_id" not in full and self.env.context.get("default_user_id"):
                 full["user_id"] = self.env.context["default_user_id"]
-            if full.get("user_id") or Stage.browse(full.get("stage_id")).is_closed:
+            if full.get("user_id") or full.get("stage_id") in Stage._closed_ids_cached():
                 continue
             dedicated = self._dedicated_agent(self.env["res.partner"].browse(full.get("partner_id")))
             if dedicated:
@@ -533,6 +533,13 @@ class ToperpHelpdeskTicket(models.Model):
         waiting = missing and team._stage_waiting()
         if waiting:
             vals["stage_id"] = waiting.id
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        """The sender's recent tickets (mail gateway's loop guard): found through their
+        contact (indexed), rather than by a substring search (``ilike``) over the
+        contact e-mail of every recent ticket."""
+        return [("partner_id.email_normalized", "=", email_from_normalized)]
 
     def message_update(self, msg_dict, update_vals=None):
         res = super().message_update(msg_dict, update_vals=update_vals)

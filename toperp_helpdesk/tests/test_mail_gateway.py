@@ -99,6 +99,19 @@ class TestMailGateway(common.HelpdeskCase):
         self.assertEqual(second.stage_id, self.stage_new, "no stage waits on the customer any more")
         self.assertEqual(second.missing_info, "evidence")
 
+    def test_sender_flooding_the_alias_is_stopped(self):
+        """Odoo's loop guard on new tickets: past the threshold of tickets a sender
+        opened in the last hours, their e-mails open no more tickets."""
+        self.env["ir.config_parameter"].sudo().set_param("mail.gateway.loop.threshold", 3)
+        for number in range(3):
+            self.new_email_ticket(subject=f"Lỗi in hóa đơn số {number}")
+        tickets = self.Ticket.search_count([])
+        with mute_logger("odoo.addons.mail.models.mail_thread"):
+            self.process_fixture("plain_text.eml", subject="Lỗi in hóa đơn số 4")
+        self.assertEqual(self.Ticket.search_count([]), tickets, "the fourth e-mail is a loop")
+        other = self.env["res.partner"].create({"name": "Lê Thị Hoa", "email": "hoa.le@hoasen.vn"})
+        self.new_email_ticket(email_from=f'"{other.name}" <{other.email}>', subject="Lỗi đăng nhập")
+
     def test_pdf_attachment_is_not_evidence(self):
         ticket = self.create_ticket(description="<p>Mở menu Bán hàng, bấm Xác nhận đơn thì hiện lỗi.</p>")
         ticket.message_post(

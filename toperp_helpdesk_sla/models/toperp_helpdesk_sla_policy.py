@@ -116,20 +116,22 @@ class ToperpHelpdeskSlaPolicy(models.Model):
         )
 
     @staticmethod
-    def _criteria_match(criteria, ticket):
+    def _criteria_match(criteria, value):
+        """Whether a ticket matches ``criteria``; ``value(fname)`` gives the id (the code
+        for ``support_plan``) of the ticket's field ``fname``, asked only when needed."""
         company_id, severity_ids, plan, service_type_ids, team_ids, partner_ids = criteria
-        if company_id and company_id != ticket.company_id.id:
+        if company_id and company_id != value("company_id"):
             return False
-        if severity_ids and ticket.severity_id.id not in severity_ids:
+        if severity_ids and value("severity_id") not in severity_ids:
             return False
-        if plan and plan != (ticket.support_plan or "standard"):
+        if plan and plan != (value("support_plan") or "standard"):
             return False
-        if service_type_ids and ticket.service_type_id.id not in service_type_ids:
+        if service_type_ids and value("service_type_id") not in service_type_ids:
             return False
-        if team_ids and ticket.team_id.id not in team_ids:
+        if team_ids and value("team_id") not in team_ids:
             return False
         return not partner_ids or (
-            ticket.partner_id.id in partner_ids or ticket.commercial_partner_id.id in partner_ids
+            value("partner_id") in partner_ids or value("commercial_partner_id") in partner_ids
         )
 
     @api.model
@@ -142,15 +144,25 @@ class ToperpHelpdeskSlaPolicy(models.Model):
     @api.model
     def _find_for_tickets(self, tickets):
         """The policy of each ticket: {ticket: policy (possibly empty)}, first match by sequence."""
-        criteria = self._active_criteria()
         return {
-            ticket: self.browse(next(
-                (policy_id for policy_id, policy_criteria in criteria
-                 if self._criteria_match(policy_criteria, ticket)),
-                [],
-            ))
+            ticket: self._find_first(
+                lambda fname, t=ticket: t[fname].id if t._fields[fname].type == "many2one" else t[fname]
+            )
             for ticket in tickets
         }
+
+    @api.model
+    def _find_for_values(self, values):
+        """The policy of a ticket about to be created with ``values`` (its creation
+        values, precomputed fields included: ids, not records)."""
+        return self._find_first(lambda fname: values.get(fname) or False)
+
+    @api.model
+    def _find_first(self, value):
+        return self.browse(next(
+            (policy_id for policy_id, criteria in self._active_criteria() if self._criteria_match(criteria, value)),
+            [],
+        ))
 
     def action_view_tickets(self):
         self.ensure_one()

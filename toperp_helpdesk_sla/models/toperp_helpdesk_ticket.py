@@ -15,6 +15,8 @@ SLA_STATES = [
 POLICY_FIELDS = {"severity_id", "team_id", "partner_id", "service_type_id", "company_id"}
 # "Breaching soon": a running deadline within this delay.
 BREACHING_SOON = timedelta(hours=2)
+# Context key: start of the SLA clocks of the tickets being created.
+SLA_START_KEY = "toperp_sla_start"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -114,10 +116,48 @@ class ToperpHelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets._sla_apply(start=fields.Datetime.now())
+        start = fields.Datetime.now()
+        tickets = super(ToperpHelpdeskTicket, self.with_context(**{SLA_START_KEY: start})).create(vals_list)
+        tickets = tickets.with_env(self.env)
+        tickets._sla_apply(start=start)
         tickets._notify_oncall()
         return tickets
+
+    def _add_precomputed_values(self, vals_list):
+        # The SLA summary in the INSERT too: _sla_apply then creates the clocks it
+        # foresaw, and the ticket row is not written again (the summary is recomputed
+        # from the clocks all the same: a difference only costs an UPDATE).
+        super()._add_precomputed_values(vals_list)
+        start = self.env.context.get(SLA_START_KEY)
+        if start:
+            for vals in vals_list:
+                vals.update(self._sla_initial_values(vals, start))
+
+    @api.model
+    def _sla_initial_values(self, vals, start):
+        """Policy, nearest deadline and SLA state of a ticket about to be created with
+        ``vals`` (precomputed fields included), as _sla_apply and _compute_sla will
+        make them with clocks started at ``start``."""
+        if vals.get("scope_reason_id") or vals.get("first_response_date"):
+            return {}
+        policy = self.env["toperp.helpdesk.sla.policy"]._find_for_values(vals)
+        if not policy:
+            return {}
+        values = {"sla_policy_id": policy.id}
+        if vals.get("is_closed"):
+            return values
+        data = policy._targets_cached(policy.id)
+        targets = [target for target in ("first_response", "resolution") if data[target]]
+        if not targets:
+            return values
+        if vals.get("stage_id") in self.env["toperp.helpdesk.stage"]._pausing_ids_cached():
+            values.update(sla_state="paused", sla_deadline=False)
+            return values
+        calendar = self.env["resource.calendar"].browse(data["calendar_id"])
+        clock = calendar._toperp_clock_for(calendar)
+        deadlines = [clock.add(start, data[target]) for target in targets]
+        values.update(sla_state="on_track", sla_deadline=min(filter(None, deadlines), default=False))
+        return values
 
     def write(self, vals):
         before = {}
