@@ -422,6 +422,10 @@ class ToperpHelpdeskTicket(models.Model):
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
         """The customer follows the ticket (public subtypes), subscribed in the same
         insert as the agent."""
+        if updated_values.get("user_id"):
+            # What super() reads of the agent, rather than the whole res.users row
+            # (with its res.partner columns).
+            self.env["res.users"].sudo().browse(updated_values["user_id"]).fetch(["active", "partner_id"])
         res = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
         if self.env.context.get("mail_auto_subscribe_no_notify"):
             # Nobody is notified now (the intake job tells the agent): no template, and

@@ -63,14 +63,20 @@ class ToperpHelpdeskSlaStatus(models.Model):
     @api.depends("state", "warned", "escalated", "warning_date", "deadline")
     def _compute_next_check(self):
         for status in self:
-            if status.state != "running" or not status.deadline:
-                status.next_check = False
-            elif not status.warned and status.warning_date and status.warning_date < status.deadline:
-                status.next_check = status.warning_date
-            elif not status.escalated:
-                status.next_check = status.deadline
-            else:
-                status.next_check = False
+            status.next_check = self._next_check_for(status)
+
+    @api.model
+    def _next_check_for(self, status):
+        """When the cron must look at a status (a record or creation values) next."""
+        get = status.get if isinstance(status, dict) else status.__getitem__
+        deadline, warning_date = get("deadline"), get("warning_date")
+        if get("state") != "running" or not deadline:
+            return False
+        if not get("warned") and warning_date and warning_date < deadline:
+            return warning_date
+        if not get("escalated"):
+            return deadline
+        return False
 
     def init(self):
         # The cron's range query: only running statuses with something left to do.

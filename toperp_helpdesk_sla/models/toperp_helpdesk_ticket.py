@@ -256,6 +256,7 @@ class ToperpHelpdeskTicket(models.Model):
                         calendar._toperp_clock_for(calendar), vals["date_start"], vals["target_hours"],
                         vals["warning_percent"],
                     ))
+                    vals.update(company_id=ticket.company_id.id, next_check=Status._next_check_for(vals))
                     new_vals.append(vals)
         if new_vals:
             created = Status.create(new_vals)
