@@ -33,6 +33,9 @@ INTAKE_TRIGGERED_KEY = "toperp_helpdesk.intake_triggered"
 # Context key (a ticket id) on the ticket the mail gateway just created: the e-mail that
 # opened it, posted next, changes nothing more (message_new did it at creation).
 GATEWAY_CREATED_KEY = "toperp_gateway_created_ticket_id"
+# Context key: partners copied on the e-mail that opens a ticket, subscribed with its
+# customer and agent (one insert of followers).
+CC_FOLLOWERS_KEY = "toperp_cc_follower_ids"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -420,8 +423,8 @@ class ToperpHelpdeskTicket(models.Model):
                     vals["user_id"] = user.id
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
-        """The customer follows the ticket (public subtypes), subscribed in the same
-        insert as the agent."""
+        """The customer (public subtypes) and the people copied on the e-mail that
+        opened the ticket follow it, subscribed in the same insert as the agent."""
         if updated_values.get("user_id"):
             # What super() reads of the agent, rather than the whole res.users row
             # (with its res.partner columns).
@@ -432,9 +435,15 @@ class ToperpHelpdeskTicket(models.Model):
             # no reading of the agent's language for it.
             res = [(partner_id, subtypes, False) for partner_id, subtypes, _template in res]
         partner = self.env["res.partner"].browse(updated_values.get("partner_id") or [])
+        internal = set(self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[2])
         if partner.active:
-            internal = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[2]
-            res.append((partner.id, set(default_subtype_ids) - set(internal), False))
+            res.append((partner.id, set(default_subtype_ids) - internal, False))
+        subscribed = {partner_id for partner_id, _subtypes, _template in res}
+        for cc in self.env["res.partner"].browse(self.env.context.get(CC_FOLLOWERS_KEY) or []):
+            if cc.id not in subscribed:
+                # As message_subscribe() would: customers without internal subtypes.
+                subtypes = set(default_subtype_ids) - internal if cc.partner_share else set(default_subtype_ids)
+                res.append((cc.id, subtypes, False))
         return res
 
     def _message_auto_subscribe_notify(self, partner_ids, template):
@@ -486,9 +495,9 @@ class ToperpHelpdeskTicket(models.Model):
             "has_evidence_attachment", self._gateway_has_evidence(msg_dict.get("attachments") or [])
         )
         values.setdefault("last_customer_message_date", msg_dict.get("date") or fields.Datetime.now())
-        ticket = self.with_context(**{DEFER_INTAKE_KEY: True}).create(values).with_env(self.env)
-        ticket._subscribe_cc(msg_dict.get("cc"))
-        return ticket.with_context(**{GATEWAY_CREATED_KEY: ticket.id})
+        cc_partners = self._cc_partners(msg_dict.get("cc"))
+        ticket = self.with_context(**{DEFER_INTAKE_KEY: True, CC_FOLLOWERS_KEY: cc_partners.ids}).create(values)
+        return ticket.with_env(self.env).with_context(**{GATEWAY_CREATED_KEY: ticket.id})
 
     @api.model
     def _gateway_has_evidence(self, attachments):
@@ -565,13 +574,20 @@ class ToperpHelpdeskTicket(models.Model):
     def _subscribe_cc(self, cc):
         """People copied on a customer's e-mail follow the ticket (our own aliases
         never do: ``_mail_find_partner_from_emails`` leaves them out)."""
-        emails = tools.email_split(cc or "")
-        if not emails or not self:
+        if not self:
             return
-        partners = self._mail_find_partner_from_emails(emails, records=self, force_create=True)
-        partners = self.env["res.partner"].union(*[p for p in partners if p])
+        partners = self._cc_partners(cc)
         if partners:
             self.message_subscribe(partner_ids=partners.ids)
+
+    def _cc_partners(self, cc):
+        """The contacts of the addresses in ``cc`` (created when unknown; never our
+        own aliases)."""
+        emails = tools.email_split(cc or "")
+        if not emails:
+            return self.env["res.partner"]
+        partners = self._mail_find_partner_from_emails(emails, records=self or None, force_create=True)
+        return self.env["res.partner"].union(*[p for p in partners if p])
 
     def _message_post_after_hook(self, message, msg_values):
         res = super()._message_post_after_hook(message, msg_values)

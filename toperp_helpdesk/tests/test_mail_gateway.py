@@ -156,6 +156,9 @@ class TestMailGateway(common.HelpdeskCase):
         self.assertNotIn("support@toperp.vn", followers.mapped("email_normalized"),
                          "our own alias never becomes a follower")
         self.assertIn("lan.truong@hoasen.vn", ticket.email_cc)
+        lan = ticket.message_follower_ids.filtered(lambda f: f.partner_id.email_normalized == "lan.truong@hoasen.vn")
+        self.assertIn(self.env.ref("mail.mt_comment"), lan.subtype_ids, "they get our answers")
+        self.assertFalse(lan.subtype_ids.filtered("internal"), "but not our internal notes")
 
     def test_cc_on_reply_become_followers(self):
         msg_id = "<first-report-002@mail.hoasen.vn>"
