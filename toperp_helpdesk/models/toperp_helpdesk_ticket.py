@@ -214,8 +214,8 @@ class ToperpHelpdeskTicket(models.Model):
         # With a single company, nothing can belong to another one: skip the check,
         # a filtered_domain() per relational field of every new ticket.
         if self.env["res.company"]._toperp_single_company():
-            return
-        super()._check_company(fnames=fnames)
+            return None
+        return super()._check_company(fnames=fnames)
 
     def init(self):
         # The mail gateway's loop detection counts each sender's tickets of the last

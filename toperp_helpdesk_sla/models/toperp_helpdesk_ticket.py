@@ -132,6 +132,7 @@ class ToperpHelpdeskTicket(models.Model):
         if start:
             for vals in vals_list:
                 vals.update(self._sla_initial_values(vals, start))
+        return None  # completes vals_list in place, as Odoo's own method
 
     @api.model
     def _sla_initial_values(self, vals, start):
