@@ -52,3 +52,25 @@ class ResCompany(models.Model):
         if {"name", "email", "alias_domain_id"}.intersection(vals):
             self.env.registry.clear_cache()  # teams' reply-to addresses
         return res
+
+
+class IrSequence(models.Model):
+    _inherit = "ir.sequence"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequences = super().create(vals_list)
+        if any(vals.get("code") for vals in vals_list):
+            self.env.registry.clear_cache()  # ticket._number_sequence_id
+        return sequences
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"code", "company_id", "active"}.intersection(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res

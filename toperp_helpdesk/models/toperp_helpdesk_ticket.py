@@ -210,6 +210,17 @@ class ToperpHelpdeskTicket(models.Model):
         ("number_company_uniq", "unique(number, company_id)", "Ticket references must be unique."),
     ]
 
+    @api.model
+    @tools.ormcache("company_id")
+    def _number_sequence_id(self, company_id):
+        """The sequence of ticket references of a company (as ``next_by_code`` finds it),
+        from the registry cache: sequences clear it when their code, company or active
+        flag change (res_company.py)."""
+        return self.env["ir.sequence"].sudo().search(
+            [("code", "=", "toperp.helpdesk.ticket"), ("company_id", "in", [company_id, False])],
+            order="company_id", limit=1,
+        ).id
+
     def _check_company(self, fnames=None):
         # With a single company, nothing can belong to another one: skip the check,
         # a filtered_domain() per relational field of every new ticket.
@@ -323,9 +334,8 @@ class ToperpHelpdeskTicket(models.Model):
         Maintenance = self.env["toperp.helpdesk.maintenance"].sudo()
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                "toperp.helpdesk.ticket"
-            ) or self.env._("New")
+            sequence = self.env["ir.sequence"].sudo().browse(self._number_sequence_id(company.id))
+            vals["number"] = (sequence and sequence.with_company(company)._next()) or self.env._("New")
             if vals.get("team_id") and not vals.get("stage_id"):
                 vals["stage_id"] = self.env["toperp.helpdesk.team"].browse(vals["team_id"])._stage_new().id
             if vals.get("stage_id") and "close_date" not in vals:
@@ -757,9 +767,17 @@ class ToperpHelpdeskTicket(models.Model):
         """``_queue_intake`` for a list of ``(ticket, kind)``, in one insert."""
         if not rows:
             return
-        self.env["toperp.helpdesk.intake"].sudo().create(
-            [{"ticket_id": ticket.id, "kind": kind, "user_id": ticket.user_id.id} for ticket, kind in rows]
-        )
+        # One plain INSERT (a queue of our own: no computed field, no business rule).
+        self.env.execute_query(SQL(
+            """INSERT INTO toperp_helpdesk_intake (ticket_id, kind, user_id, create_uid, create_date, write_uid,
+                                                   write_date)
+               VALUES %s""",
+            SQL(", ").join(
+                SQL("(%s, %s, %s, %s, %s, %s, %s)", ticket.id, kind, ticket.user_id.id or None, self.env.uid,
+                    self.env.cr.now(), self.env.uid, self.env.cr.now())
+                for ticket, kind in rows
+            ),
+        ))
         if not self.env.cr.precommit.data.get(INTAKE_TRIGGERED_KEY):
             self.env.cr.precommit.data[INTAKE_TRIGGERED_KEY] = True
             self.env.cr.precommit.add(self._wake_intake_job)

@@ -87,6 +87,19 @@ class TestAccessRights(common.HelpdeskCase):
                 {"name": "Đội của chi nhánh khác", "team_id": self.team_2.id, "company_id": self.company.id}
             )
 
+    def test_company_numbering_sequence(self):
+        """A company given its own sequence of references uses it from the next ticket."""
+        Ticket = self.env["toperp.helpdesk.ticket"]
+        values = {"name": "Lỗi ở chi nhánh Đà Nẵng", "team_id": self.team_2.id, "company_id": self.company_2.id}
+        self.assertTrue(Ticket.create(values).number.startswith("HD"))
+        self.env["ir.sequence"].create({
+            "name": "Phiếu hỗ trợ Đà Nẵng", "code": "toperp.helpdesk.ticket", "prefix": "DN-",
+            "padding": 4, "company_id": self.company_2.id,
+        })
+        self.assertEqual(Ticket.create(values).number, "DN-0001")
+        main = Ticket.create(dict(values, team_id=self.team.id, company_id=self.company.id))
+        self.assertTrue(main.number.startswith("HD"), "the other companies keep the shared sequence")
+
     @users("hd_agent_dn")
     def test_user_of_other_company(self):
         Ticket = self.env["toperp.helpdesk.ticket"]
