@@ -215,7 +215,7 @@ class ToperpHelpdeskTicket(models.Model):
     def _number_sequence_id(self, company_id):
         """The sequence of ticket references of a company (as ``next_by_code`` finds it),
         from the registry cache: sequences clear it when their code, company or active
-        flag change (res_company.py)."""
+        flag change (cached_config.py)."""
         return self.env["ir.sequence"].sudo().search(
             [("code", "=", "toperp.helpdesk.ticket"), ("company_id", "in", [company_id, False])],
             order="company_id", limit=1,
