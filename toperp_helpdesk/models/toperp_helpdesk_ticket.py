@@ -507,7 +507,10 @@ class ToperpHelpdeskTicket(models.Model):
         values.setdefault("last_customer_message_date", msg_dict.get("date") or fields.Datetime.now())
         cc_partners = self._cc_partners(msg_dict.get("cc"))
         ticket = self.with_context(**{DEFER_INTAKE_KEY: True, CC_FOLLOWERS_KEY: cc_partners.ids}).create(values)
-        return ticket.with_env(self.env).with_context(**{GATEWAY_CREATED_KEY: ticket.id})
+        ticket = ticket.with_env(self.env)
+        if ticket.channel != "email":
+            return ticket  # an alias that files e-mails under another channel: posted as usual
+        return ticket.with_context(**{GATEWAY_CREATED_KEY: ticket.id})
 
     @api.model
     def _gateway_has_evidence(self, attachments):

@@ -112,6 +112,16 @@ class TestMailGateway(common.HelpdeskCase):
         other = self.env["res.partner"].create({"name": "Lê Thị Hoa", "email": "hoa.le@hoasen.vn"})
         self.new_email_ticket(email_from=f'"{other.name}" <{other.email}>', subject="Lỗi đăng nhập")
 
+    def test_alias_filing_another_channel(self):
+        """An alias whose tickets are of another channel (a chat tool mailing its
+        transcripts): no acknowledgement e-mail, the customer is in the chat."""
+        self.team.alias_id.alias_defaults = repr({"team_id": self.team.id, "channel": "chat"})
+        ticket = self.new_email_ticket(subject="Hội thoại chat: lỗi in hóa đơn")
+        self.assertEqual(ticket.channel, "chat")
+        self.assertFalse(ticket.ack_sent)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment"))
+        self.assertTrue(ticket.last_customer_message_date)
+
     def test_pdf_attachment_is_not_evidence(self):
         ticket = self.create_ticket(description="<p>Mở menu Bán hàng, bấm Xác nhận đơn thì hiện lỗi.</p>")
         ticket.message_post(
