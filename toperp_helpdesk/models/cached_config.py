@@ -8,6 +8,9 @@ class ToperpHelpdeskCachedConfig(models.AbstractModel):
 
     _name = "toperp.helpdesk.cached.config"
     _description = "Helpdesk Configuration Kept in Cache"
+    # The fields whose change clears the cache (None: any field); creating or deleting
+    # a record always clears it.
+    _toperp_cache_fields = None
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -17,7 +20,8 @@ class ToperpHelpdeskCachedConfig(models.AbstractModel):
 
     def write(self, vals):
         res = super().write(vals)
-        self.env.registry.clear_cache()
+        if self._toperp_cache_fields is None or not self._toperp_cache_fields.isdisjoint(vals):
+            self.env.registry.clear_cache()
         return res
 
     def unlink(self):
@@ -27,7 +31,10 @@ class ToperpHelpdeskCachedConfig(models.AbstractModel):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "toperp.helpdesk.cached.config"]
+    # Teams' reply-to addresses; creating or deleting a company: _toperp_single_company.
+    _toperp_cache_fields = frozenset({"name", "email", "alias_domain_id"})
 
     @api.model
     @tools.ormcache()
@@ -36,41 +43,9 @@ class ResCompany(models.Model):
         then belong to another company. Cleared when a company is created or deleted."""
         return self.sudo().with_context(active_test=False).search_count([], limit=2) == 1
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return companies
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"name", "email", "alias_domain_id"}.intersection(vals):
-            self.env.registry.clear_cache()  # teams' reply-to addresses
-        return res
-
 
 class IrSequence(models.Model):
-    _inherit = "ir.sequence"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        sequences = super().create(vals_list)
-        if any(vals.get("code") for vals in vals_list):
-            self.env.registry.clear_cache()  # ticket._number_sequence_id
-        return sequences
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"code", "company_id", "active"}.intersection(vals):
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
+    _name = "ir.sequence"
+    _inherit = ["ir.sequence", "toperp.helpdesk.cached.config"]
+    # ticket._number_sequence_id
+    _toperp_cache_fields = frozenset({"code", "company_id", "active"})

@@ -7,9 +7,11 @@ from odoo.tools import SQL
 class ToperpHelpdeskTeam(models.Model):
     _name = "toperp.helpdesk.team"
     _description = "Helpdesk Team"
-    _inherit = ["mail.alias.mixin", "mail.thread"]
+    _inherit = ["mail.alias.mixin", "mail.thread", "toperp.helpdesk.cached.config"]
     _order = "sequence, id"
     _check_company_auto = True
+    # _stage_data_cached, _reply_to_cached
+    _toperp_cache_fields = frozenset({"stage_ids", "name", "company_id", "active"})
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -113,12 +115,6 @@ class ToperpHelpdeskTeam(models.Model):
             ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
         )
         return tuple((stage.id, stage.is_closed, stage.pauses_sla) for stage in stages)
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"stage_ids", "name", "company_id", "active"}.intersection(vals):
-            self.env.registry.clear_cache()  # _stage_data_cached, _reply_to_cached
-        return res
 
     @api.model
     @tools.ormcache("team_id", "default", "self.env.lang")
