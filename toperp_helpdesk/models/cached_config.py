@@ -49,3 +49,14 @@ class IrSequence(models.Model):
     _inherit = ["ir.sequence", "toperp.helpdesk.cached.config"]
     # ticket._number_sequence_id
     _toperp_cache_fields = frozenset({"code", "company_id", "active"})
+
+
+class IrCron(models.Model):
+    _inherit = "ir.cron"
+
+    def _toperp_retry_now(self):
+        """After a concurrency error in this job: drop the transaction's work and run
+        the job again at once, in a fresh transaction."""
+        self.env.cr.rollback()
+        self.env.invalidate_all()
+        self._trigger()

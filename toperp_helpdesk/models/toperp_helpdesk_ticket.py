@@ -818,9 +818,7 @@ class ToperpHelpdeskTicket(models.Model):
             self.env.flush_all()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
             _logger.info("Helpdesk: intake job collided with another worker (%s): tried again", error.pgcode)
-            self.env.cr.rollback()
-            self.env.invalidate_all()
-            cron._trigger()
+            cron._toperp_retry_now()
             return 0
         if len(queued) >= batch_size:
             cron._trigger()

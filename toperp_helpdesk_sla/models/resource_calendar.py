@@ -9,23 +9,12 @@ CLOCK_FIELDS = {
 
 
 class ResourceCalendar(models.Model):
-    _inherit = "resource.calendar"
-
-    def write(self, vals):
-        res = super().write(vals)
-        if CLOCK_FIELDS.intersection(vals):
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        # Attendances go with the calendar (SQL cascade, no unlink() call) and its
-        # leaves lose their calendar, which makes them global for every calendar.
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
-
-    # No create() override: a new id has nothing cached yet, and the attendances
-    # and leaves created with it go through their own create(), which clears.
+    # Compiled clocks are cleared when a clock field changes, and when a calendar is
+    # deleted: its attendances go with it (SQL cascade, no unlink() call) and its
+    # leaves lose their calendar, which makes them global for every calendar.
+    _name = "resource.calendar"
+    _inherit = ["resource.calendar", "toperp.helpdesk.cached.config"]
+    _toperp_cache_fields = frozenset(CLOCK_FIELDS)
 
     @api.model
     def _toperp_clock_for(self, calendar):
