@@ -818,7 +818,7 @@ class ToperpHelpdeskTicket(models.Model):
             self.env.flush_all()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
             _logger.info("Helpdesk: intake job collided with another worker (%s): tried again", error.pgcode)
-            cron._toperp_retry_now()
+            self.env["ir.cron"]._toperp_retry_now("toperp_helpdesk.ir_cron_ticket_intake")
             return 0
         if len(queued) >= batch_size:
             cron._trigger()

@@ -225,7 +225,7 @@ class ToperpHelpdeskSlaStatus(models.Model):
             # mail gateway) after ours started: nothing of the batch is kept; the cron
             # runs again at once, in a fresh transaction.
             _logger.info("SLA cron: collided with another transaction (%s), retrying", error.pgcode)
-            self.env.ref("toperp_helpdesk_sla.ir_cron_sla_warnings")._toperp_retry_now()
+            self.env["ir.cron"]._toperp_retry_now("toperp_helpdesk_sla.ir_cron_sla_warnings")
             return 0
         if len(rows) >= batch_size:
             self.env.ref("toperp_helpdesk_sla.ir_cron_sla_warnings")._trigger()
