@@ -136,7 +136,7 @@ def populate(env, tag, tickets, users):
                (number, name, description, affected_url, partner_id, commercial_partner_id,
                 partner_email, support_plan, support_suspended, severity_id, severity_code,
                 severity_rank, channel, company_id, team_id, stage_id, is_closed, is_complete,
-                is_out_of_scope, has_evidence_attachment, missing_info, ack_sent, kanban_state,
+                is_out_of_scope, has_evidence_attachment, missing_info, ack_sent,
                 access_token, create_uid, write_uid, create_date, write_date, last_stage_update,
                 close_date)
         SELECT %(prefix)s || lpad(n::text, 6, '0'),
@@ -148,7 +148,7 @@ def populate(env, tag, tickets, users):
                (ARRAY['email', 'portal', 'phone', 'portal'])[1 + mod(n, 4)], %(company_id)s, %(team)s,
                CASE WHEN is_open THEN (ARRAY[%(open_stages)s])[1 + mod(n, %(nb_open)s)]
                     ELSE (ARRAY[%(closed_stages)s])[1 + mod(n, %(nb_closed)s)] END,
-               NOT is_open, true, false, true, '', true, 'normal',
+               NOT is_open, true, false, true, '', true,
                md5(%(tag)s || n), %(uid)s, %(uid)s, created, created, created,
                CASE WHEN is_open THEN NULL ELSE created + interval '2 days' END
           FROM src

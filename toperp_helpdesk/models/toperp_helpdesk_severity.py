@@ -33,10 +33,6 @@ class ToperpHelpdeskSeverity(models.Model):
         ("code_uniq", "unique(code)", "Each severity code can only be used once."),
     ]
 
-    def _suggest_for_text(self, text):
-        """The most urgent active severity whose triage keywords occur in the text."""
-        return self._triage_rules().suggest(text)
-
     def _triage_rules(self):
         """The active severities' keywords (from the registry cache)."""
         return _TriageRules(self, self._triage_data())

@@ -43,7 +43,6 @@ class ToperpHelpdeskTeam(models.Model):
         help="How new tickets get an agent. Tickets of Priority-plan customers always go "
         "to their dedicated agent.",
     )
-    last_assigned_user_id = fields.Many2one("res.users", compute="_compute_last_assigned_user_id")
     stage_ids = fields.Many2many(
         "toperp.helpdesk.stage",
         string="Stages",
@@ -209,11 +208,6 @@ class ToperpHelpdeskTeam(models.Model):
         return self.env["toperp.helpdesk.ticket"].sudo().with_context(active_test=False).search(
             [("team_id", "=", self.id), ("user_id", "in", members.ids)], order="id desc", limit=1
         ).user_id
-
-    def _compute_last_assigned_user_id(self):
-        for team in self:
-            origin = team._origin
-            team.last_assigned_user_id = origin._last_assigned_member(origin.member_ids) if origin else False
 
     def action_view_tickets(self):
         self.ensure_one()

@@ -190,9 +190,6 @@ class ToperpHelpdeskTicket(models.Model):
         help="Opened during this announced maintenance window: possibly out of scope.",
     )
     color = fields.Integer()
-    kanban_state = fields.Selection(
-        [("normal", "In progress"), ("blocked", "Blocked"), ("done", "Ready")], default="normal"
-    )
     first_response_date = fields.Datetime(
         string="First Agent Reply", readonly=True, copy=False, help="First public reply of an agent."
     )
@@ -382,22 +379,6 @@ class ToperpHelpdeskTicket(models.Model):
     # Assignment
     # ------------------------------------------------------------------
 
-    def _assign_agents(self):
-        """Give tickets without agent one: the customer's dedicated agent (Priority
-        plan), else the team's round-robin or least-loaded member."""
-        unassigned = self.filtered(lambda t: not t.user_id and not t.is_closed)
-        by_team = defaultdict(lambda: self.browse())
-        for ticket in unassigned:
-            dedicated = ticket._dedicated_agent(ticket.partner_id)
-            if dedicated:
-                ticket.user_id = dedicated
-            elif ticket.team_id:
-                by_team[ticket.team_id] |= ticket
-        for team, tickets in by_team.items():
-            for ticket, user in zip(tickets, team.sudo()._next_assignees(len(tickets)), strict=True):
-                if user:
-                    ticket.user_id = user
-
     @api.model
     def _dedicated_agent(self, partner):
         """The active dedicated agent of ``partner``'s company on the Priority plan, if any."""
@@ -410,7 +391,8 @@ class ToperpHelpdeskTicket(models.Model):
     @api.model
     def _assign_agents_vals(self, vals_list):
         """Set ``user_id`` in the creation values of new tickets that would have no
-        agent (same rules as ``_assign_agents``; defaults taken into account)."""
+        agent: the customer's dedicated agent (Priority plan), else the team's
+        round-robin or least-loaded member (defaults taken into account)."""
         Stage = self.env["toperp.helpdesk.stage"]
         by_team = defaultdict(list)
         for vals in vals_list:

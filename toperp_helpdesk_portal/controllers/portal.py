@@ -72,9 +72,6 @@ class ToperpHelpdeskPortal(CustomerPortal):
         user = request.env.user
         return (not user._is_public() and user.tz) or DEFAULT_TZ
 
-    def _toperp_has_sla(self):
-        return "sla_deadline" in request.env[TICKET_MODEL]._fields
-
     def _toperp_default_team(self):
         return request.env[TICKET_MODEL].sudo()._default_team_id()
 
@@ -98,16 +95,14 @@ class ToperpHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     def _toperp_ticket_sortings(self):
-        sortings = {
+        return {
             "date": {"label": request.env._("Newest"), "order": "create_date desc, id desc"},
             "severity": {"label": request.env._("Severity"), "order": "severity_rank desc, create_date desc, id desc"},
-        }
-        if self._toperp_has_sla():
-            sortings["deadline"] = {
+            "deadline": {
                 "label": request.env._("Deadline"),
                 "order": "sla_deadline asc nulls last, create_date desc, id desc",
-            }
-        return sortings
+            },
+        }
 
     def _toperp_ticket_filters(self):
         return {
@@ -153,7 +148,6 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "searchbar_filters": filters,
             "filterby": filterby,
             "search": search or "",
-            "has_sla": self._toperp_has_sla(),
             "format_datetime": self._toperp_datetime_formatter(),
         })
         return request.render("toperp_helpdesk_portal.portal_my_tickets", values)
@@ -196,8 +190,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values.update({
             "ticket": ticket_sudo,
             "page_name": "toperp_ticket",
-            "has_sla": self._toperp_has_sla(),
-            "sla_statuses": ticket_sudo.sla_status_ids if "sla_status_ids" in ticket_sudo._fields else [],
+            "sla_statuses": ticket_sudo.sla_status_ids,
             "last_rating": last_rating,
             "can_rate": ticket_sudo.is_closed and not ticket_sudo.scope_reason_id and not rated_since_close,
             "can_close": ticket_sudo._portal_can_close(),

@@ -97,11 +97,6 @@ class ToperpHelpdeskSlaPolicy(models.Model):
             "calendar_id": policy.calendar_id.id,
         }
 
-    def _clock(self):
-        """The business clock the targets of this policy count on."""
-        self.ensure_one()
-        return self.env["resource.calendar"]._toperp_clock_for(self.sudo().calendar_id)
-
     def _criteria(self):
         """What a ticket must match for this policy: (company id, severity ids, plan,
         service type ids, team ids, partner ids); empty means any."""
