@@ -8,6 +8,9 @@ class ToperpHelpdeskMaintenance(models.Model):
     _inherit = ["mail.thread", "toperp.helpdesk.cached.config"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    # _announced_cached
+    _toperp_cache_fields = frozenset({"announced_date", "date_start", "date_end", "company_id", "service_type_ids",
+                                      "active"})
 
     name = fields.Char(required=True, translate=True, tracking=True)
     date_start = fields.Datetime(string="Start", required=True, tracking=True)

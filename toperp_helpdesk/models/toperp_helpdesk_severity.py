@@ -8,6 +8,8 @@ class ToperpHelpdeskSeverity(models.Model):
     _inherit = ["toperp.helpdesk.cached.config"]
     _description = "Helpdesk Severity"
     _order = "sequence desc, id"
+    # _triage_data
+    _toperp_cache_fields = frozenset({"code", "sequence", "triage_keywords", "active"})
 
     code = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],

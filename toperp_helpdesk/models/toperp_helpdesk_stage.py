@@ -6,6 +6,8 @@ class ToperpHelpdeskStage(models.Model):
     _inherit = ["toperp.helpdesk.cached.config"]
     _description = "Helpdesk Stage"
     _order = "sequence, id"
+    # _flag_ids_cached, team._stage_data_cached
+    _toperp_cache_fields = frozenset({"is_closed", "pauses_sla", "team_ids", "sequence", "active"})
 
     name = fields.Char(required=True, translate=True)
     description = fields.Text(translate=True)

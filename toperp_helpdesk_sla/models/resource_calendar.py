@@ -15,6 +15,8 @@ class ResourceCalendar(models.Model):
     _name = "resource.calendar"
     _inherit = ["resource.calendar", "toperp.helpdesk.cached.config"]
     _toperp_cache_fields = frozenset(CLOCK_FIELDS)
+    # A new calendar has no compiled clock yet.
+    _toperp_cache_lifecycle = frozenset({"unlink"})
 
     @api.model
     def _toperp_clock_for(self, calendar):

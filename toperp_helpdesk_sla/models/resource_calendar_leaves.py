@@ -1,36 +1,14 @@
-from odoo import api, models
+from odoo import models
 
 
 class ResourceCalendarLeaves(models.Model):
-    _inherit = "resource.calendar.leaves"
+    # Compiled business clocks (resource.calendar._toperp_business_clock) read global
+    # time off (public holidays): its change clears the clocks. Personal time off (with
+    # a resource, e.g. from hr_holidays) is frequent and touches no clock: it leaves the
+    # registry cache alone.
+    _name = "resource.calendar.leaves"
+    _inherit = ["resource.calendar.leaves", "toperp.helpdesk.cached.config"]
+    _toperp_cache_fields = frozenset({"date_from", "date_to", "calendar_id", "resource_id", "time_type"})
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        if records._toperp_affect_clocks():
-            self.env.registry.clear_cache()  # compiled business clocks
-        return records
-
-    def write(self, vals):
-        affected = self._toperp_affect_clocks()
-        res = super().write(vals)
-        if affected or self._toperp_affect_clocks():
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        affected = self._toperp_affect_clocks()
-        res = super().unlink()
-        if affected:
-            self.env.registry.clear_cache()
-        return res
-
-    def _toperp_affect_clocks(self):
-        """Whether these leaves are read by compiled business clocks (global time off).
-
-        Personal time off (with a resource, e.g. from hr_holidays) is frequent and
-        does not touch any clock: it leaves the registry cache alone.
-        """
-        return any(
-            not leave.resource_id and leave.time_type == "leave" for leave in self.sudo()
-        )
+    def _toperp_cache_relevant(self):
+        return any(not leave.resource_id and leave.time_type == "leave" for leave in self.sudo())
