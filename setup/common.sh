@@ -160,13 +160,13 @@ present_addons() {
     (IFS=,; echo "${out[*]}")
 }
 
-# prepare_db CONF DB LOG REUSE [odoo-bin args…]: the addons of this checkout in DB, no demo
-# data. With REUSE non-empty and DB present, update them instead of starting afresh.
+# prepare_db CONF DB LOG REUSE [odoo-bin args…]: the addons of this checkout (and the Odoo
+# modules of $EXTRA_MODULES, comma-separated) in DB, no demo data. With REUSE non-empty and DB present, update them instead of starting afresh.
 # Fails on ERROR lines in the log and when the addons did not install.
 prepare_db() {
     local conf=$1 db=$2 logfile=$3 reuse=$4 addons
     shift 4
-    addons=$(present_addons)
+    addons=$(present_addons)${EXTRA_MODULES:+,$EXTRA_MODULES}
     if [ -n "$reuse" ] && psql -d "$db" -Atc 'select 1' >/dev/null 2>&1; then
         log "updating $addons in the kept database $db"
         odoo_bin -c "$conf" -d "$db" -u "$addons" --stop-after-init --log-level=warn \

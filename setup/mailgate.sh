@@ -66,7 +66,7 @@ def main(conf, db, mail_path):
         def deliver():
             # Never raises but for a concurrency error (two deliveries touching the same
             # ticket at once): retrying() rolls back and runs it again, as for RPC calls.
-            result = env["mail.thread"]._toperp_gateway_process(raw)
+            result = env["toperp.helpdesk.mail.gateway"]._process(raw)
             return result, summary(env, result)
 
         # retrying() commits, then sends the e-mails queued for after the commit.
@@ -77,7 +77,7 @@ def main(conf, db, mail_path):
         # once). The ticket is committed: a failure here loses nothing.
         try:
             with registry.cursor() as cr:
-                odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["toperp.helpdesk.ticket"]._cron_intake()
+                odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["toperp.helpdesk.intake"]._cron_intake()
         except Exception:  # the intake job sends them later
             traceback.print_exc()
     print(line)

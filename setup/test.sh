@@ -37,15 +37,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-prepare_db "$CONF" "$DB" "$RUN_DIR/install.log" "${REUSE_DB:-}"
-
+# Odoo's own mail tests judge our mail overrides (they must keep Odoo's contract for
+# every other model): test_mail is installed beside our addons and these files run too,
+# with our pytest fixtures (tests/pytest_plugin.py: no real SMTP, as under odoo-bin).
+EXTRA_MODULES=test_mail prepare_db "$CONF" "$DB" "$RUN_DIR/install.log" "${REUSE_DB:-}"
+ODOO_MAIL_TESTS=()
+for f in test_mail_gateway test_mail_alias test_mail_mail test_message_post; do
+    ODOO_MAIL_TESTS+=("$ODOO_SRC/odoo/addons/test_mail/tests/$f.py")
+done
 TEST_PATHS=()
 for a in ${ADDONS_HERE//,/ }; do [ -d "$a/tests" ] && TEST_PATHS+=("$a/tests"); done
 [ -d tests ] && TEST_PATHS+=(tests)
 if [ $# -gt 0 ]; then
-    case "$1" in -*) PYTEST_ARGS=("${TEST_PATHS[@]}" "$@");; *) PYTEST_ARGS=("$@");; esac
+    case "$1" in -*) PYTEST_ARGS=("${TEST_PATHS[@]}" "${ODOO_MAIL_TESTS[@]}" "$@");;
+                 *) PYTEST_ARGS=("$@");; esac
 else
-    PYTEST_ARGS=("${TEST_PATHS[@]}")
+    PYTEST_ARGS=("${TEST_PATHS[@]}" "${ODOO_MAIL_TESTS[@]}")
 fi
 
 log "running tests (pytest-odoo, HTTP server on, headless Chromium)"

@@ -19,7 +19,7 @@ from odoo.addons.toperp_helpdesk.tests import common
 from odoo.tests import tagged
 
 CORPUS = Path(__file__).resolve().parent / "mail_corpus"
-GATEWAY_LOGGER = "odoo.addons.toperp_helpdesk.models.mail_thread"
+GATEWAY_LOGGER = "odoo.addons.toperp_helpdesk.models.toperp_helpdesk_mail_gateway"
 # Categories whose senders are robots or ourselves: they must never get an e-mail.
 AUTOMATIC_CATEGORIES = {"auto_reply", "bounce", "mail_loop"}
 
@@ -105,9 +105,9 @@ class TestMailCorpus(common.HelpdeskCase):
             max_ticket, max_message, max_mail = (
                 self._max_id("toperp.helpdesk.ticket"), self._max_id("mail.message"), self._max_id("mail.mail"))
             capture.messages.clear()
-            result = self.env["mail.thread"].sudo()._toperp_gateway_process(self._raw(entry))
+            result = self.env["toperp.helpdesk.mail.gateway"].sudo()._process(self._raw(entry))
             # What the intake job does once the gateway's transaction is committed.
-            Ticket.sudo()._cron_intake()
+            self.env["toperp.helpdesk.intake"].sudo()._cron_intake()
             new_tickets = Ticket.search([("id", ">", max_ticket)])
             incoming = Message.search([
                 ("id", ">", max_message), ("message_type", "=", "email"), ("model", "=", Ticket._name),

@@ -25,8 +25,13 @@ def _transient_database_error(error):
 
 class MailAlias(models.Model):
     _name = "mail.alias"
-    # Our own addresses (mail loops) are cached: a change of an alias clears the cache.
+    # Our own addresses (mail loops) and the teams' reply-to addresses are cached: only
+    # aliases with an address matter (cached_config.py), and only their address.
     _inherit = ["mail.alias", "toperp.helpdesk.cached.config"]
+    _toperp_cache_fields = frozenset({"alias_name", "alias_domain_id"})
+
+    def _toperp_cache_relevant(self):
+        return any(alias.alias_name for alias in self.sudo())
 
     @api.model
     @tools.ormcache()
@@ -48,9 +53,11 @@ class MailAlias(models.Model):
         (connection lost, serialization failure, timeout) says nothing about the alias
         nor the e-mail: the transaction is retried or the mail server delivers the
         message again (``setup/mailgate.sh`` exits 75), so the customer must not be
-        told that it was refused."""
+        told that it was refused. Only for the helpdesk's aliases: other apps keep
+        Odoo's behaviour."""
         error = sys.exc_info()[1]
-        if _transient_database_error(error):
+        # The error first: after one of the data, this cursor may not read the alias.
+        if _transient_database_error(error) and self.alias_model_id.model == "toperp.helpdesk.ticket":
             _logger.info(
                 "Helpdesk: message %s not bounced: the database failed (%s), it will be delivered again",
                 message_dict.get("message_id"), type(error).__name__,
@@ -60,6 +67,7 @@ class MailAlias(models.Model):
 
 
 class MailAliasDomain(models.Model):
-    # Our own addresses are cached: a change of an alias domain clears the cache.
+    # Our own addresses and the teams' reply-to addresses are cached (cached_config.py).
     _name = "mail.alias.domain"
     _inherit = ["mail.alias.domain", "toperp.helpdesk.cached.config"]
+    _toperp_cache_fields = frozenset({"name", "bounce_alias", "catchall_alias", "default_from"})

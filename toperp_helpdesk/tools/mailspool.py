@@ -11,8 +11,10 @@ raw e-mails for support@… into a Maildir (``tmp/`` then ``new/``); ``setup/mai
   between) is not processed twice: the mail gateway ignores a Message-ID it already has;
 - when the database is unreachable the run stops at once (``DatabaseUnavailable``) and
   leaves the rest of the spool for the next run;
-- an e-mail the gateway rejects (a bug, a malformed message) is moved to ``cur/`` with
-  the Maildir flag ``F`` (flagged) for a person to look at, and the run goes on.
+- an e-mail the gateway could not handle (``toperp.helpdesk.mail.gateway``: an error,
+  rolled back) is moved to ``cur/`` with the Maildir flag ``F`` (flagged) for a person
+  to look at, and the run goes on; rejections for good (duplicates, auto-replies,
+  loops, no route) are committed and their files removed, as the gateway logs them.
 """
 
 import logging
@@ -47,7 +49,7 @@ def pending(maildir):
 
 
 def process_maildir(registry, maildir, limit=None, model=None):
-    """Process the e-mails of ``maildir/new`` through ``mail.thread.message_process``.
+    """Process the e-mails of ``maildir/new`` through the helpdesk's mail gateway.
 
     Returns ``{"processed": n, "rejected": n, "left": n}``. Raises ``DatabaseUnavailable``
     when the database fails: the e-mail being processed stays in ``new/``.
@@ -60,7 +62,9 @@ def process_maildir(registry, maildir, limit=None, model=None):
         try:
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                env["mail.thread"].message_process(model, raw)
+                result = env["toperp.helpdesk.mail.gateway"]._process(raw, model=model)
+                if result["error"]:
+                    raise RuntimeError(result.get("detail") or "error")
                 # leaving the block commits: only then is the file removed
         except TRANSIENT_DB_ERRORS as error:
             _logger.warning("Mail spool: database unavailable while processing %s, left for the next run: %s",
