@@ -156,7 +156,7 @@ class TestScaleOut(BaseCase):
                     cls.ticket_msgids.append(msgid)
                 # Their acknowledgements, as the intake job would send them: the servers
                 # start with no backlog.
-                while env["toperp.helpdesk.ticket"]._cron_intake():
+                while env["toperp.helpdesk.intake"]._cron_intake():
                     pass
                 env["ir.cron.trigger"].search(
                     [("cron_id", "=", env.ref("toperp_helpdesk.ir_cron_ticket_intake").id)]

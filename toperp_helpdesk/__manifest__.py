@@ -2,7 +2,7 @@
     "name": "TopERP Helpdesk",
     "summary": "Support desk of TopERP: tickets by e-mail, portal and hotline, severities, "
     "global priority queue, completeness check, out-of-scope handling",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Helpdesk",
     "website": "https://toperp.vn",
     "author": "TopERP",

@@ -213,7 +213,7 @@ def run_side(args):
         for raw in build_messages("warmup", args.warmup, address):
             feed(raw)
         if args.worker == "ours":
-            while env["toperp.helpdesk.ticket"]._cron_intake():
+            while env["toperp.helpdesk.intake"]._cron_intake():
                 pass
             cr.flush()
             env.invalidate_all()
@@ -241,7 +241,7 @@ def run_side(args):
                 # assignment notices of this chunk, timed apart.
                 queries = cr.sql_log_count
                 begin = time.perf_counter()
-                while env["toperp.helpdesk.ticket"]._cron_intake():
+                while env["toperp.helpdesk.intake"]._cron_intake():
                     pass
                 cr.flush()
                 env.invalidate_all()

@@ -1,10 +1,12 @@
 from . import (  # cached_config first: other models inherit it
     cached_config,
+    ir_cron,
     mail_alias,
     mail_mail,
     mail_thread,
     res_partner,
     toperp_helpdesk_intake,
+    toperp_helpdesk_mail_gateway,
     toperp_helpdesk_maintenance,
     toperp_helpdesk_scope_reason,
     toperp_helpdesk_service_type,
@@ -13,4 +15,5 @@ from . import (  # cached_config first: other models inherit it
     toperp_helpdesk_tag,
     toperp_helpdesk_team,
     toperp_helpdesk_ticket,
+    toperp_helpdesk_ticket_mail,
 )

@@ -127,7 +127,7 @@ class HelpdeskCase(TransactionCase):
     def run_intake_job(self):
         """What the intake cron does once the gateway's transaction is committed."""
         self.env.flush_all()
-        return self.Ticket.sudo()._cron_intake()
+        return self.env["toperp.helpdesk.intake"].sudo()._cron_intake()
 
     def new_email_ticket(self, name="plain_text.eml", **kwargs):
         """A ticket created from a fixture; fails when no ticket was created."""

@@ -82,12 +82,12 @@ class TestIntakeJob(common.HelpdeskCase):
             self.new_email_ticket(subject=f"Lỗi {i}", run_intake=False)
         cron = self.env.ref("toperp_helpdesk.ir_cron_ticket_intake")
         self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
-        self.assertEqual(self.Ticket._cron_intake(batch_size=2), 2)
+        self.assertEqual(self.env["toperp.helpdesk.intake"]._cron_intake(batch_size=2), 2)
         self.assertTrue(
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "a full batch calls the job again"
         )
-        self.assertEqual(self.Ticket._cron_intake(batch_size=2), 1)
-        self.assertEqual(self.Ticket._cron_intake(batch_size=2), 0)
+        self.assertEqual(self.env["toperp.helpdesk.intake"]._cron_intake(batch_size=2), 1)
+        self.assertEqual(self.env["toperp.helpdesk.intake"]._cron_intake(batch_size=2), 0)
 
     def test_customer_reply_before_the_job_gets_no_second_acknowledgement(self):
         msg_id = "<fast-reply-001@mail.hoasen.vn>"
@@ -165,7 +165,7 @@ class TestIntakeJobConcurrency(BaseCase):
                 for _i in range(40):
                     with self.registry.cursor() as cr:
                         env = api.Environment(cr, SUPERUSER_ID, {})
-                        count = env["toperp.helpdesk.ticket"]._cron_intake(batch_size=2)
+                        count = env["toperp.helpdesk.intake"]._cron_intake(batch_size=2)
                         left = env["toperp.helpdesk.intake"].search_count([("ticket_id", "in", self.ticket_ids)])
                     done.append(count)
                     if not left:

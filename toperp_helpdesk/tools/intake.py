@@ -46,6 +46,10 @@ FILLER_WORDS = set(
 MIN_TITLE_WORDS = 2
 MIN_STEPS_WORDS = 5
 
+# Control characters never wanted in a subject (NUL breaks PostgreSQL, CR/LF break
+# the headers of our answers).
+CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]+")
+
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_TAG_RE = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)[^>]*>", re.IGNORECASE)
 QUOTE_HEADER_RE = re.compile(
@@ -64,6 +68,22 @@ def fold(text):
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def clean_message_dict(msg_dict):
+    """Hostile input, as parsed by the mail gateway (in place): the subject loses its
+    control characters and extra spaces, the body its NUL bytes (PostgreSQL refuses
+    them); both are NFC-normalised (Windows-1258 sends Vietnamese letters as a base
+    letter plus a combining tone mark, which searches would miss)."""
+    if msg_dict.get("subject"):
+        subject = CONTROL_CHARS_RE.sub(" ", msg_dict["subject"])
+        msg_dict["subject"] = unicodedata.normalize("NFC", " ".join(subject.split()))
+    if isinstance(msg_dict.get("body"), str):
+        body = msg_dict["body"]
+        cleaned = unicodedata.normalize("NFC", body.replace("\x00", ""))
+        # The body is Markup (sanitized HTML): it stays so.
+        msg_dict["body"] = type(body)(cleaned) if cleaned != body else body
+    return msg_dict
 
 
 def html_to_text(html):

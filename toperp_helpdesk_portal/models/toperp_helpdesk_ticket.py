@@ -19,15 +19,6 @@ class ToperpHelpdeskTicket(models.Model):
     # Customers who can read a ticket (portal record rules) may write in its chatter.
     _mail_post_access = "read"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if self.env.su or self.env.user.has_group("base.group_user"):
-            for vals in vals_list:
-                # A new ticket has no rating: no query of rating.mixin for it, and the
-                # value goes in the INSERT.
-                vals.setdefault("rating_last_value", 0.0)
-        return super().create(vals_list)
-
     def _compute_access_url(self):
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"

@@ -147,12 +147,6 @@ class ToperpHelpdeskSlaPolicy(models.Model):
         }
 
     @api.model
-    def _find_for_values(self, values):
-        """The policy of a ticket about to be created with ``values`` (its creation
-        values, precomputed fields included: ids, not records)."""
-        return self._find_first(lambda fname: values.get(fname) or False)
-
-    @api.model
     def _find_first(self, value):
         return self.browse(next(
             (policy_id for policy_id, criteria in self._active_criteria() if self._criteria_match(criteria, value)),

@@ -15,8 +15,32 @@ SLA_STATES = [
 POLICY_FIELDS = {"severity_id", "team_id", "partner_id", "service_type_id", "company_id"}
 # "Breaching soon": a running deadline within this delay.
 BREACHING_SOON = timedelta(hours=2)
-# Context key: start of the SLA clocks of the tickets being created.
-SLA_START_KEY = "toperp_sla_start"
+# The clocks a policy starts on a new ticket (next-reply clocks start later).
+OPENING_TARGETS = ("first_response", "resolution")
+
+
+def sla_summary(clocks):
+    """(nearest deadline, state) of a ticket from its clocks, given as
+    ``(state, deadline, reached_date, warned)``: the one rule for the clocks of a
+    saved ticket and for those a ticket being created is about to get."""
+    clocks = [clock for clock in clocks if clock[0] != "cancelled"]
+    ticking = [deadline for state, deadline, reached, _warned in clocks
+               if state in ("running", "breached") and not reached and deadline]
+    states = {clock[0] for clock in clocks}
+    running = [clock for clock in clocks if clock[0] == "running"]
+    if "breached" in states:
+        state = "breached"
+    elif any(warned for _state, _deadline, _reached, warned in running):
+        state = "at_risk"
+    elif running:
+        state = "on_track"
+    elif "paused" in states:
+        state = "paused"
+    elif "met" in states:
+        state = "met"
+    else:
+        state = False
+    return min(ticking, default=False), state
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -27,10 +51,14 @@ class ToperpHelpdeskTicket(models.Model):
     sla_policy_id = fields.Many2one(
         "toperp.helpdesk.sla.policy",
         string="SLA Policy",
+        compute="_compute_sla_policy_id",
+        store=True,
+        precompute=True,
         readonly=True,
         copy=False,
         index="btree_not_null",
         ondelete="set null",
+        help="The first policy, by sequence, that matches the ticket.",
     )
     sla_status_ids = fields.One2many(
         "toperp.helpdesk.sla.status", "ticket_id", string="SLA Statuses", copy=False
@@ -39,10 +67,13 @@ class ToperpHelpdeskTicket(models.Model):
         string="SLA Deadline",
         compute="_compute_sla",
         store=True,
+        precompute=True,
         index=True,
         help="Nearest deadline among the SLA clocks still ticking.",
     )
-    sla_state = fields.Selection(SLA_STATES, string="SLA", compute="_compute_sla", store=True, index=True)
+    sla_state = fields.Selection(
+        SLA_STATES, string="SLA", compute="_compute_sla", store=True, precompute=True, index=True
+    )
     sla_time_left = fields.Float(
         string="SLA Time Left",
         compute="_compute_sla_time_left",
@@ -52,30 +83,28 @@ class ToperpHelpdeskTicket(models.Model):
         string="SLA Breaching Soon", compute="_compute_sla_time_left", search="_search_sla_breaching_soon"
     )
 
+    @api.depends(*POLICY_FIELDS, "support_plan", "commercial_partner_id")
+    def _compute_sla_policy_id(self):
+        policies = self.env["toperp.helpdesk.sla.policy"]._find_for_tickets(self)
+        for ticket in self:
+            ticket.sla_policy_id = policies[ticket]
+
     @api.depends(
-        "sla_status_ids.state", "sla_status_ids.deadline", "sla_status_ids.reached_date", "sla_status_ids.warned"
+        "sla_status_ids.state", "sla_status_ids.deadline", "sla_status_ids.reached_date", "sla_status_ids.warned",
+        "sla_policy_id", "stage_id", "reported_date", "scope_reason_id", "first_response_date",
     )
     def _compute_sla(self):
         for ticket in self:
-            statuses = ticket.sla_status_ids.filtered(lambda s: s.state != "cancelled")
-            ticking = statuses.filtered(
-                lambda s: s.state in ("running", "breached") and not s.reached_date and s.deadline
-            )
-            ticket.sla_deadline = min(ticking.mapped("deadline"), default=False)
-            states = set(statuses.mapped("state"))
-            running = statuses.filtered(lambda s: s.state == "running")
-            if "breached" in states:
-                ticket.sla_state = "breached"
-            elif running.filtered("warned"):
-                ticket.sla_state = "at_risk"
-            elif running:
-                ticket.sla_state = "on_track"
-            elif "paused" in states:
-                ticket.sla_state = "paused"
-            elif "met" in states:
-                ticket.sla_state = "met"
+            if ticket.id or ticket.sla_status_ids:
+                clocks = [(s.state, s.deadline, s.reached_date, s.warned) for s in ticket.sla_status_ids]
             else:
-                ticket.sla_state = False
+                # Being created (precompute: the summary goes in the INSERT): the clocks
+                # that _sla_apply starts next, from the same values.
+                clocks = [
+                    (vals["state"], vals["deadline"], vals.get("reached_date"), False)
+                    for vals in ticket._sla_new_clock_values()
+                ]
+            ticket.sla_deadline, ticket.sla_state = sla_summary(clocks)
 
     @api.depends("sla_deadline")
     @api.depends_context("uid")
@@ -116,49 +145,10 @@ class ToperpHelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        start = fields.Datetime.now()
-        tickets = super(ToperpHelpdeskTicket, self.with_context(**{SLA_START_KEY: start})).create(vals_list)
-        tickets = tickets.with_env(self.env)
-        tickets._sla_apply(start=start)
+        tickets = super().create(vals_list)
+        tickets._sla_apply()
         tickets._notify_oncall()
         return tickets
-
-    def _add_precomputed_values(self, vals_list):
-        # The SLA summary in the INSERT too: _sla_apply then creates the clocks it
-        # foresaw, and the ticket row is not written again (the summary is recomputed
-        # from the clocks all the same: a difference only costs an UPDATE).
-        super()._add_precomputed_values(vals_list)
-        start = self.env.context.get(SLA_START_KEY)
-        if start:
-            for vals in vals_list:
-                vals.update(self._sla_initial_values(vals, start))
-        return None  # completes vals_list in place, as Odoo's own method
-
-    @api.model
-    def _sla_initial_values(self, vals, start):
-        """Policy, nearest deadline and SLA state of a ticket about to be created with
-        ``vals`` (precomputed fields included), as _sla_apply and _compute_sla will
-        make them with clocks started at ``start``."""
-        if vals.get("scope_reason_id") or vals.get("first_response_date"):
-            return {}
-        policy = self.env["toperp.helpdesk.sla.policy"]._find_for_values(vals)
-        if not policy:
-            return {}
-        values = {"sla_policy_id": policy.id}
-        if vals.get("is_closed"):
-            return values
-        data = policy._targets_cached(policy.id)
-        targets = [target for target in ("first_response", "resolution") if data[target]]
-        if not targets:
-            return values
-        if vals.get("stage_id") in self.env["toperp.helpdesk.stage"]._pausing_ids_cached():
-            values.update(sla_state="paused", sla_deadline=False)
-            return values
-        calendar = self.env["resource.calendar"].browse(data["calendar_id"])
-        clock = calendar._toperp_clock_for(calendar)
-        deadlines = [clock.add(start, data[target]) for target in targets]
-        values.update(sla_state="on_track", sla_deadline=min(filter(None, deadlines), default=False))
-        return values
 
     def write(self, vals):
         before = {}
@@ -212,59 +202,78 @@ class ToperpHelpdeskTicket(models.Model):
         return bool(team) and stage == team._stage_cancelled() and stage != team._stage_solved()
 
     def _sla_apply(self, start=None):
-        """(Re)apply the first matching policy: create the missing clocks, and recompute
-        the clocks still open from their ORIGINAL start, keeping the paused time.
+        """Apply the ticket's policy: start the missing clocks (``_sla_new_clock_values``)
+        and recompute the clocks still open from their ORIGINAL start, keeping the
+        paused time.
 
-        ``start``: start of newly created clocks (default: the ticket's creation).
+        ``start``: start of newly started clocks (default: when the customer reported
+        the problem, ``reported_date``).
         """
         now = fields.Datetime.now()
-        Status = self.env["toperp.helpdesk.sla.status"].sudo()
-        policies = self.env["toperp.helpdesk.sla.policy"]._find_for_tickets(self)
         new_vals = []
         for ticket in self.sudo():
             if ticket.scope_reason_id:
                 continue
-            policy = policies[ticket]
-            if ticket.sla_policy_id != policy:
-                # Not tracked: no need for mail.thread's tracking and followers work.
-                ticket.with_context(tracking_disable=True).sla_policy_id = policy
+            policy = ticket.sla_policy_id
             statuses = ticket.sla_status_ids.filtered(lambda s: s.state != "cancelled")
             for target in ("first_response", "resolution", "next_reply"):
                 hours = policy._target_hours(target) if policy else 0.0
-                existing = statuses.filtered(lambda s, t=target: s.target == t)
-                open_ones = existing.filtered(lambda s: not s.reached_date)
+                open_ones = statuses.filtered(lambda s, t=target: s.target == t and not s.reached_date)
                 if not hours:
                     open_ones._sla_cancel()
-                    continue
-                if open_ones:
+                elif open_ones:
                     open_ones.write(ticket._sla_policy_values(policy, target))
                     open_ones._sla_schedule()
                     # A looser target may give a late clock its time back.
                     open_ones.filtered(
                         lambda s: s.state == "breached" and s.deadline and s.deadline > now
                     ).write({"state": "running", "warned": False, "escalated": False})
-                elif not existing and target != "next_reply" and not ticket.is_closed:
-                    vals = ticket._sla_policy_values(policy, target)
-                    vals.update(
-                        ticket_id=ticket.id,
-                        date_start=start or ticket.create_date or now,
-                        state="paused" if ticket.stage_id.pauses_sla else "running",
-                        pause_start=now if ticket.stage_id.pauses_sla else False,
-                    )
-                    # Scheduled in the INSERT: no UPDATE of the new row.
-                    calendar = self.env["resource.calendar"].browse(vals["calendar_id"])
-                    vals.update(Status._sla_schedule_values(
-                        calendar._toperp_clock_for(calendar), vals["date_start"], vals["target_hours"],
-                        vals["warning_percent"],
-                    ))
-                    vals.update(company_id=ticket.company_id.id, next_check=Status._next_check_for(vals))
-                    new_vals.append(vals)
+            started = set(statuses.mapped("target"))
+            new_vals += [vals for vals in ticket._sla_new_clock_values(start) if vals["target"] not in started]
         if new_vals:
-            created = Status.create(new_vals)
-            for status in created.filtered(
-                lambda s: s.target == "first_response" and s.ticket_id.first_response_date
-            ):
-                status._sla_reach(status.ticket_id.first_response_date)
+            self.env["toperp.helpdesk.sla.status"].sudo().create(new_vals)
+
+    def _sla_new_clock_values(self, start=None):
+        """Creation values of the clocks the ticket's policy starts (first response and
+        resolution; none for a closed or out-of-scope ticket), scheduled: deadline,
+        warning and next check in the INSERT. A clock starts at ``start`` (default: the
+        ticket's ``reported_date``), paused when the ticket waits on the customer; a
+        first response already given (e.g. an operator's answer in the chat the ticket
+        comes from) is reached at once."""
+        self.ensure_one()
+        policy = self.sla_policy_id
+        if not policy or self.is_closed or self.scope_reason_id:
+            return []
+        Status = self.env["toperp.helpdesk.sla.status"]
+        now = fields.Datetime.now()
+        start = start or self.reported_date or now
+        paused = self.stage_id.pauses_sla
+        vals_list = []
+        for target in OPENING_TARGETS:
+            if not policy._target_hours(target):
+                continue
+            vals = self._sla_policy_values(policy, target)
+            calendar = self.env["resource.calendar"].browse(vals["calendar_id"])
+            clock = calendar._toperp_clock_for(calendar)
+            vals.update(
+                ticket_id=self.id,
+                company_id=self.company_id.id,
+                date_start=start,
+                state="paused" if paused else "running",
+                pause_start=now if paused else False,
+                **Status._sla_schedule_values(clock, start, vals["target_hours"], vals["warning_percent"]),
+            )
+            reached = self.first_response_date if target == "first_response" else False
+            if reached:
+                vals.update(
+                    reached_date=reached,
+                    reached_hours=clock.between(start, reached),
+                    state="breached" if vals["deadline"] and reached > vals["deadline"] else "met",
+                    pause_start=False,
+                )
+            vals["next_check"] = Status._next_check_for(vals)
+            vals_list.append(vals)
+        return vals_list
 
     def _sla_policy_values(self, policy, target):
         data = policy._targets_cached(policy.id)
@@ -324,7 +333,7 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _notify_oncall(self):
         """High and Critical tickets arriving outside office hours page the on-call agents."""
-        office = self._toperp_ref("toperp_helpdesk_sla.calendar_office_hours")
+        office = self._toperp_record("resource.calendar", "toperp_helpdesk_sla.calendar_office_hours")
         if not office:
             return
         clock = self.env["resource.calendar"]._toperp_clock_for(office)
