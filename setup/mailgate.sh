@@ -5,11 +5,14 @@
 #   ./setup/mailgate.sh < docs/examples/new_ticket_vi.eml
 #
 # Prints one line: the new ticket, the ticket the message was threaded into, or why it
-# was rejected for good (duplicate, auto-reply, bounce, loop…). Exit status, as a mail
-# server's pipe transport reads it (sysexits.h):
-#   0   processed, or rejected for good: the mail server forgets the message;
-#   75  EX_TEMPFAIL: not processed now (database unreachable or broken, unexpected
-#       error); nothing was committed and the mail server delivers it again later.
+# was rejected for good (duplicate, auto-reply, bounce, loop…). Every message that is
+# not a ticket or a ticket message is kept in the database with its reason (Helpdesk >
+# E-mails Not Processed); one that could not be processed at all (Odoo's parser raised
+# on it) waits there for a person to reprocess it. Exit status, as a mail server's pipe
+# transport reads it (sysexits.h):
+#   0   processed, rejected for good, or kept for review: the mail server forgets it;
+#   75  EX_TEMPFAIL: not processed now (the database is unreachable, broken, or lost the
+#       connection); nothing was committed and the mail server delivers it again later.
 #
 # TOPERP_DB (default toperp) selects the database, TOPERP_CONF the Odoo configuration
 # file (default: the one ./setup/run.sh wrote for that database). No server needs to run.
@@ -42,7 +45,7 @@ def summary(env, result):
     if result["model"] == ticket._name:
         ticket = ticket.browse(result["res_id"]).exists()
     if result["error"]:
-        return f"temporary failure: {result.get('detail') or 'error'}".splitlines()[0]
+        return f"kept for review (could not be processed): {result.get('detail') or 'error'}".splitlines()[0]
     if ticket and result["outcome"] == "created":
         return (f"{ticket.number}: {ticket.name} [{ticket.severity_id.name}, {ticket.channel}, "
                 f"missing: {ticket.missing_info or '-'}, stage: {ticket.stage_id.name}]")
@@ -81,8 +84,10 @@ def main(conf, db, mail_path):
         except Exception:  # the intake job sends them later
             traceback.print_exc()
     print(line)
-    # An unexpected error was rolled back: the mail server keeps the message and retries.
-    return EX_TEMPFAIL if result["error"] else 0
+    # A message that could not be processed was rolled back and kept in the helpdesk
+    # (Helpdesk > E-mails Not Processed) for a person to reprocess: accepted, like the
+    # rest (a mail server would otherwise retry it for days).
+    return 0
 
 
 try:

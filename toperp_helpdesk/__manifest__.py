@@ -19,6 +19,7 @@
         "views/toperp_helpdesk_team_views.xml",
         "views/toperp_helpdesk_config_views.xml",
         "views/toperp_helpdesk_maintenance_views.xml",
+        "views/toperp_helpdesk_mail_quarantine_views.xml",
         "views/res_partner_views.xml",
         "wizards/toperp_helpdesk_scope_wizard_views.xml",
         "views/toperp_helpdesk_menus.xml",

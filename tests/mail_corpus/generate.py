@@ -11,15 +11,22 @@ name order, to the mail gateway and checks the outcome declared in ``manifest.js
 * ``threaded``: no new ticket, exactly one new message on the ticket of ``thread``
   (the label of an earlier corpus message);
 * ``rejected``: no ticket, no message, a logged rejection whose reason code is
-  ``reason``.
+  ``reason``, kept (with the message) among the e-mails not processed;
+* ``quarantined``: Odoo's own parsing raised on it: no ticket, no message, the message
+  kept for a person to review (reason ``error``), the mail server told it was accepted.
+
+``SEED_A_NUMBER`` in a message stands for the reference of the ticket ``seed_a`` opened
+(the test puts it in before feeding the message): replies whose mail client dropped
+their headers still carry it in their subject.
 
 The 20 MB attachment is not stored (the repository refuses files over 2 MiB): its
 manifest entry has ``build`` instead of a file and the test builds it with
 ``build_message()``.
 
 Who the senders are (the test creates them): ``an.nguyen@hoasen.vn`` (customer A,
-Công ty TNHH Hoa Sen) and ``khoa.do@sonha.com.vn`` (customer B, Công ty CP Sơn Hà).
-Any other address is unknown and becomes a new contact.
+Công ty TNHH Hoa Sen) and her colleague ``lan.truong@hoasen.vn``, and
+``khoa.do@sonha.com.vn`` (customer B, Công ty CP Sơn Hà). Any other address is unknown
+and becomes a new contact.
 """
 
 import base64
@@ -588,11 +595,11 @@ def auto_replies():
             mid(f"auto-reply-{slug}"), subject="Tự động trả lời: Re: Không xuất được báo cáo công nợ",
             extra=extra + [("In-Reply-To", SEED_A), ("References", SEED_A)]),
             thread="seed_a", internal=True)
-    # A person whose Outlook asks for no automatic answer still gets the acknowledgement
-    # (it carries the ticket number and what the report lacks).
+    # A person whose Outlook asks for no automatic answer gets none: the ticket is
+    # created, no acknowledgement is sent.
     add("hdr_auto_response_suppress", "headers", "created", plain(
         mid("auto-suppress"), subject="Outlook asks for no auto-reply",
-        extra=[("X-Auto-Response-Suppress", "All")]), partner="a")
+        extra=[("X-Auto-Response-Suppress", "All")]), partner="a", ack=False)
 
 
 def bounces():
@@ -703,6 +710,70 @@ def threading_cases():
         mid("to-catchall"), to="catchall@toperp.vn", subject="Written to the catchall"), reason="no-route")
 
 
+def real_clients():
+    """What real mail clients and servers send (issue 11)."""
+    cat = "lost_headers"
+    # Outlook/O365 and phones drop In-Reply-To/References: the reference in the subject
+    # threads the reply, for the ticket's customer, a colleague of a company sharing its
+    # tickets, or a follower; never for anybody else.
+    add("outlook_reply_no_headers", cat, "threaded", plain(
+        mid("outlook-1"), subject_raw="RE: [SEED_A_NUMBER] " + b64_word("Không xuất được báo cáo công nợ"),
+        text="Em đã thử lại theo hướng dẫn, vẫn bị lỗi như cũ."), thread="seed_a", internal=False)
+    add("mobile_reply_plain_number", cat, "threaded", plain(
+        mid("mobile-1"), subject_raw="Re: SEED_A_NUMBER " + b64_word("Không xuất được báo cáo công nợ"),
+        text="Gửi từ điện thoại: em bổ sung thêm thông tin."), thread="seed_a", internal=False)
+    add("forwarded_number_colleague", cat, "threaded", plain(
+        mid("fwd-1"), sender='"Trương Thị Lan" <lan.truong@hoasen.vn>',
+        subject_raw="TR: #SEED_A_NUMBER " + b64_word("Không xuất được báo cáo công nợ"),
+        text="Bên em vẫn chưa xuất được."),
+        thread="seed_a", internal=False)
+    add("stranger_quotes_number", cat, "created", plain(
+        mid("stranger-number", "evil.example"), sender='"Kẻ lạ" <someone@evil.example>',
+        subject_raw="RE: [SEED_A_NUMBER] " + b64_word("Không xuất được báo cáo công nợ"),
+        text="Tôi muốn xem phiếu này."),
+        partner="new")
+    add("other_customer_quotes_number", cat, "created", plain(
+        mid("b-number", "mail.sonha.com.vn"), sender=B,
+        subject_raw="Re: [SEED_A_NUMBER] " + b64_word("Không xuất được báo cáo công nợ"), text=VI_TEXT), partner="b")
+    cat = "cc_attack"
+    # A stranger answers the customer's thread and copies an accomplice: the reply is an
+    # internal note, nobody is subscribed; the accomplice's own reply then is a stranger's.
+    add("stranger_reply_with_cc", cat, "threaded", plain(
+        mid("cc-attack-1", "evil.example"), sender='"Kẻ lạ" <someone@evil.example>',
+        subject="Re: Không xuất được báo cáo công nợ", text="Chuyển tiếp cho đồng nghiệp.",
+        extra=[("In-Reply-To", SEED_A), ("Cc", "accomplice@evil.example")]),
+        thread="seed_a", internal=True, followers_exclude=["someone@evil.example", "accomplice@evil.example"])
+    add("ccd_stranger_replies", cat, "threaded", plain(
+        mid("cc-attack-2", "evil.example"), sender="accomplice@evil.example",
+        subject="Re: Không xuất được báo cáo công nợ", text="Cho tôi xem tài liệu.",
+        extra=[("In-Reply-To", SEED_A)]),
+        thread="seed_a", internal=True, followers_exclude=["accomplice@evil.example"])
+    cat = "no_auto_reply"
+    add("x_auto_response_suppress_oof", cat, "created", plain(
+        mid("xars-2"), subject="Lỗi đồng bộ đơn hàng từ sàn thương mại điện tử",
+        extra=[("X-Auto-Response-Suppress", "DR, RN, NRN, OOF, AutoReply")]), partner="a", ack=False)
+    cat = "filler_steps"
+    add("filler_words_only", cat, "created", plain(
+        mid("filler-1"), subject="Lỗi phần mềm kế toán không mở được", text="Hệ thống bị lỗi, nhờ hỗ trợ gấp."),
+        partner="a", missing_info="steps evidence")
+    cat = "parser_crash"
+    # Delivery reports whose MIME structure makes Odoo's bounce extraction raise
+    # (AttributeError/IndexError in _message_parse_extract_bounce): kept for review.
+    report = "multipart/report; report-type=delivery-status"
+    for slug, ctype, body in (
+        ("bounce_report_no_boundary", report, "Delivery to the following recipient failed permanently.\n"),
+        ("bounce_report_boundary_unused", f'{report}; boundary="zzz"', "Delivery failed, no parts.\n"),
+        ("bounce_report_empty", f'{report}; boundary="zzz"', ""),
+    ):
+        add(slug, cat, "quarantined", raw_message(
+            std_headers(mid(slug, "mx.hoasen.vn"), sender="Mail Delivery System <MAILER-DAEMON@mx.hoasen.vn>",
+                        subject="Undelivered Mail Returned to Sender") + [("Content-Type", ctype)], body),
+            reason="error")
+    add("report_from_person_no_boundary", cat, "quarantined", raw_message(
+        std_headers(mid("report-person", "hoasen.vn"), sender='"Hệ thống thư" <he-thong@hoasen.vn>',
+                    subject="Thư báo lỗi") + [("Content-Type", report)], "x\n"), reason="error")
+
+
 def redeliveries():
     cat = "redelivery"
     add("redeliver_seed_a", cat, "rejected", plain(SEED_A, subject="Không xuất được báo cáo công nợ"),
@@ -727,7 +798,7 @@ def build_all():
     ENTRIES.clear()
     for part in (seeds, broken_mime, headers_cases, charsets, rfc2047, attachments, nested, tnef, empty,
                  html_scripts, long_subjects, auto_replies, bounces, loops, spoofing, threading_cases,
-                 redeliveries):
+                 real_clients, redeliveries):
         part()
     return ENTRIES
 
@@ -748,14 +819,14 @@ def expected_table(entries):
 
 
 def format_table(table):
-    lines = [f"{'category':<16} {'created':>8} {'threaded':>9} {'rejected':>9} {'total':>6}"]
+    outcomes = ("created", "threaded", "rejected", "quarantined")
+    lines = [f"{'category':<16} " + " ".join(f"{o:>11}" for o in outcomes) + f" {'total':>6}"]
     totals = Counter()
     for category, counts in table.items():
         totals.update(counts)
-        lines.append(f"{category:<16} {counts['created']:>8} {counts['threaded']:>9} {counts['rejected']:>9} "
-                     f"{sum(counts.values()):>6}")
-    lines.append(f"{'TOTAL':<16} {totals['created']:>8} {totals['threaded']:>9} {totals['rejected']:>9} "
-                 f"{sum(totals.values()):>6}")
+        lines.append(f"{category:<16} " + " ".join(f"{counts[o]:>11}" for o in outcomes)
+                     + f" {sum(counts.values()):>6}")
+    lines.append(f"{'TOTAL':<16} " + " ".join(f"{totals[o]:>11}" for o in outcomes) + f" {sum(totals.values()):>6}")
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from . import (  # cached_config first: other models inherit it
     res_partner,
     toperp_helpdesk_intake,
     toperp_helpdesk_mail_gateway,
+    toperp_helpdesk_mail_quarantine,
     toperp_helpdesk_maintenance,
     toperp_helpdesk_scope_reason,
     toperp_helpdesk_service_type,

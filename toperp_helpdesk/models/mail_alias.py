@@ -5,6 +5,8 @@ import psycopg2
 
 from odoo import api, models, tools
 
+from .toperp_helpdesk_mail_gateway import GATEWAY_INFO_KEY
+
 _logger = logging.getLogger(__name__)
 
 # SQLSTATE classes of errors of the database itself, not of the data: connection
@@ -49,19 +51,19 @@ class MailAlias(models.Model):
     def _alias_bounce_incoming_email(self, message, message_dict, set_invalid=True):
         """When the record of an incoming e-mail could not be created, Odoo marks the
         alias invalid and bounces the e-mail to its sender, whatever the error (this
-        runs in the ``except`` of the mail gateway). An error of the database itself
-        (connection lost, serialization failure, timeout) says nothing about the alias
-        nor the e-mail: the transaction is retried or the mail server delivers the
-        message again (``setup/mailgate.sh`` exits 75), so the customer must not be
-        told that it was refused. Only for the helpdesk's aliases: other apps keep
-        Odoo's behaviour."""
+        runs in the ``except`` of the mail gateway). Not when the helpdesk's own entry
+        point processes the message (``toperp.helpdesk.mail.gateway``, the context
+        says so): it keeps the message for a person to reprocess, or the mail server
+        delivers it again when the database failed. Nor, by fetchmail, for the
+        helpdesk's aliases when the database itself failed (connection lost,
+        serialization failure, timeout): that says nothing of the alias or the e-mail,
+        which is delivered again. Other apps' aliases keep Odoo's behaviour."""
         error = sys.exc_info()[1]
+        kept = error is not None and GATEWAY_INFO_KEY in self.env.context
         # The error first: after one of the data, this cursor may not read the alias.
-        if _transient_database_error(error) and self.alias_model_id.model == "toperp.helpdesk.ticket":
-            _logger.info(
-                "Helpdesk: message %s not bounced: the database failed (%s), it will be delivered again",
-                message_dict.get("message_id"), type(error).__name__,
-            )
+        if kept or (_transient_database_error(error) and self.alias_model_id.model == "toperp.helpdesk.ticket"):
+            _logger.info("Helpdesk: message %s not bounced (%s): it is kept or delivered again",
+                         message_dict.get("message_id"), type(error).__name__)
             return None
         return super()._alias_bounce_incoming_email(message, message_dict, set_invalid=set_invalid)
 

@@ -4,6 +4,7 @@ import email.parser
 import email.policy
 import hashlib
 import logging
+import traceback
 
 import psycopg2
 
@@ -77,7 +78,7 @@ class ToperpHelpdeskMailGateway(models.AbstractModel):
     _description = "Helpdesk Mail Gateway"
 
     @api.model
-    def _process(self, message, model=None):
+    def _process(self, message, model=None, keep=True):
         """Run one raw e-mail through the mail gateway without ever raising.
 
         Returns a dict: ``outcome`` is ``created``, ``threaded`` or ``rejected``;
@@ -85,9 +86,11 @@ class ToperpHelpdeskMailGateway(models.AbstractModel):
         rejected (``duplicate``, ``automatic``, ``bounce``, ``bounce-loop``,
         ``own-address``, ``no-sender``, ``no-route``, ``sender-loop`` or ``error``);
         ``message_id``. Every rejection is logged as ``Helpdesk: rejected message
-        <id>: <reason>``; an ``error`` rejection rolls back what the message did, logs
-        the traceback and keeps ``error`` true so that the caller can ask the mail
-        server to deliver the message again later.
+        <id>: <reason>`` and, with ``keep``, the message is kept with its reason
+        (``toperp.helpdesk.mail.quarantine``: nothing is lost); an ``error`` rejection
+        (Odoo's parser or routing raised) rolls back what the message did, keeps the
+        traceback and ``error`` true: the message waits there for a person to
+        reprocess it, and the mail server is told it was accepted.
 
         A message without Message-ID gets one derived from its content, so that a
         redelivered copy is recognised as such. A message declaring a charset Python
@@ -128,6 +131,8 @@ class ToperpHelpdeskMailGateway(models.AbstractModel):
             self._route(message, model, result)
         if result["outcome"] == "rejected":
             _logger.info("Helpdesk: rejected message %s: %s", result["message_id"], result["reason"])
+            if keep:
+                self.env["toperp.helpdesk.mail.quarantine"]._keep(message, result)
         return result
 
     @api.model
@@ -177,7 +182,8 @@ class ToperpHelpdeskMailGateway(models.AbstractModel):
     @api.model
     def _error(self, result, exc):
         _logger.warning("Helpdesk: error while processing message %s", result["message_id"], exc_info=True)
-        result.update(reason="error", error=True, detail=str(exc)[:500])
+        result.update(reason="error", error=True, detail=str(exc)[:500],
+                      traceback="".join(traceback.format_exception(exc))[-20000:])
         return result
 
     @api.model

@@ -20,15 +20,22 @@ transaction, toperp_helpdesk_intake.py); ``toperp_helpdesk.autoclosed_ticket_ids
 """
 
 import base64
+import logging
+import re
 
 from odoo import api, models, tools
 
 from ..tools import intake
 
+_logger = logging.getLogger(__name__)
+
 # Channels whose tickets get an acknowledgement and, when incomplete, a request for
 # what is missing (staff fill phone/backend tickets themselves).
 CUSTOMER_CHANNELS = ("email", "portal")
 INBOX_ONLY_KEY = "toperp_notify_inbox_only"
+# A ticket reference in a subject, as we write it ("[HD26-00001]") or as customers and
+# their mail clients keep it ("RE: HD26-00001 …", "TR: #HD26-00001").
+NUMBER_IN_SUBJECT_RE = re.compile(r"(?<![\w-])\[?#?([A-Z][A-Z0-9]{0,9}-\d{3,})\]?(?![\w-])", re.IGNORECASE)
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -39,8 +46,9 @@ class ToperpHelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
-        """The customer (public subtypes) and the people in Cc of a new ticket follow it,
-        subscribed in the same insert of followers as the agent."""
+        """The customer (public subtypes) and the people in the ticket's Cc follow it,
+        subscribed in the same insert of followers as the agent (at creation: the Cc of
+        the opening e-mail; later: those a customer's reply adds, ``message_update``)."""
         if updated_values.get("user_id"):
             # What super() reads of the agent, rather than the whole res.users row
             # (with its res.partner columns).
@@ -183,13 +191,18 @@ class ToperpHelpdeskTicket(models.Model):
         return [("partner_id.email_normalized", "=", email_from_normalized)]
 
     def message_update(self, msg_dict, update_vals=None):
+        """A reply by e-mail: the people it copies join the ticket's Cc (mail.thread.cc)
+        and follow it (``_message_auto_subscribe_followers``) when its author may add
+        them (the customer, a follower, staff); a stranger's Cc is ignored."""
         intake.clean_message_dict(msg_dict)
-        res = super().message_update(msg_dict, update_vals=update_vals)
-        partners = self._cc_partners(msg_dict.get("cc"))
-        if partners:
-            # People copied on a customer's e-mail follow the ticket.
-            self.message_subscribe(partner_ids=partners.ids)
-        return res
+        if msg_dict.get("cc"):
+            author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+            if len(self) != 1 or not self._toperp_is_known_correspondent(author):
+                _logger.info("Helpdesk: Cc %s of %s's reply %s to ticket(s) %s ignored (not the customer, "
+                             "a follower or staff)", msg_dict["cc"], msg_dict.get("email_from"),
+                             msg_dict.get("message_id"), self.mapped("number"))
+                msg_dict.pop("cc")
+        return super().message_update(msg_dict, update_vals=update_vals)
 
     @api.model
     def _gateway_check_route(self, message, message_dict, route):
@@ -213,20 +226,56 @@ class ToperpHelpdeskTicket(models.Model):
         if sender in self.env["mail.alias"]._toperp_own_addresses_cached():
             return None, "own-address"
         # Only the headers looked at (decoding every header of the message costs).
-        headers = {name: str(message[name]) for name in intake.AUTOMATIC_HEADERS if message.get(name) is not None}
-        if intake.is_automatic_message(headers, email_from):
-            if not thread_id:
-                return None, "automatic"
-            message_dict["is_internal"] = True
-            return route, None
+        headers = {name: str(message[name]) for name in intake.GATEWAY_HEADERS if message.get(name) is not None}
+        automatic = intake.is_automatic_message(headers, email_from)
+        if automatic and not thread_id:
+            return None, "automatic"
         if thread_id:
             author = self.env["res.partner"].sudo().browse(message_dict.get("author_id") or [])
-            if not self.sudo().browse(thread_id)._toperp_is_known_correspondent(author):
-                message_dict["is_internal"] = True
+            known = self.sudo().browse(thread_id)._toperp_is_known_correspondent(author)
+            if automatic or not known:
+                self._gateway_keep_as_note(message_dict, stranger=not known)
             return route, None
+        ticket = self._gateway_ticket_from_subject(message_dict)
+        if ticket:
+            # A reply whose mail client dropped In-Reply-To/References (Outlook, some
+            # phones, forwarding rules), from someone the ticket knows: it threads.
+            return (route[0], ticket.id, custom_values, user_id, alias), None
         if intake.wants_no_auto_reply(headers):
             route = (route[0], thread_id, dict(custom_values or {}, ack_sent=True), user_id, alias)
         return route, None
+
+    @api.model
+    def _gateway_keep_as_note(self, message_dict, stranger=True):
+        """The message threads into the ticket as an internal note: agents see it, it
+        notifies nobody and never counts as the customer's answer. A stranger's message
+        does not make its author a follower either (Odoo subscribes the author it found
+        while routing: the author is found again when the message is posted)."""
+        message_dict["is_internal"] = True
+        if stranger:
+            message_dict.pop("author_id", None)
+            _logger.info("Helpdesk: reply %s from %s, a stranger to the ticket, kept as an internal note",
+                         message_dict.get("message_id"), message_dict.get("email_from"))
+
+    @api.model
+    def _gateway_ticket_from_subject(self, message_dict):
+        """The open or closed ticket whose reference the subject carries, when the sender
+        may write on it: its customer, a contact of its company when the company shares
+        its tickets (portal scope), or a follower. Never for anybody else (a reference
+        is easy to guess)."""
+        numbers = {match.upper() for match in NUMBER_IN_SUBJECT_RE.findall(message_dict.get("subject") or "")}
+        author = self.env["res.partner"].sudo().browse(message_dict.get("author_id") or [])
+        if not numbers or not author:
+            return self.browse()
+        for ticket in self.sudo().search([("number", "in", list(numbers))], order="id desc"):
+            company = ticket.commercial_partner_id
+            if (
+                author == ticket.partner_id
+                or (company and author.commercial_partner_id == company and company.toperp_portal_scope != "own")
+                or author in ticket.message_partner_ids
+            ):
+                return ticket
+        return self.browse()
 
     def _toperp_is_known_correspondent(self, partner):
         """True when ``partner`` may write publicly on the ticket: staff, someone of
@@ -403,12 +452,23 @@ class ToperpHelpdeskTicket(models.Model):
             reply_to.update(super(ToperpHelpdeskTicket, self - with_team)._notify_get_reply_to(default=default))
         return reply_to
 
+    def _message_compute_subject(self):
+        """Answers carry the reference in one recognisable form: "[HD26-00001] Title"."""
+        if len(self) == 1 and self.number:
+            return f"[{self.number}] {self.name}"
+        return super()._message_compute_subject()
+
     def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
         if message.message_type == "auto_comment":
             # Acknowledgements, reminders and stage templates are automatic e-mails:
             # the headers built next (_notify_by_email_get_headers) say so.
             self = self.with_context(toperp_auto_reply=True)
-        return super()._notify_by_email_get_base_mail_values(message, additional_values=additional_values)
+        values = super()._notify_by_email_get_base_mail_values(message, additional_values=additional_values)
+        if len(self) == 1 and self.number and values.get("subject") and f"[{self.number}]" not in values["subject"]:
+            # Every e-mail about a ticket carries its reference, so that a reply without
+            # its headers still finds it (_gateway_ticket_from_subject).
+            values["subject"] = f"[{self.number}] {values['subject']}"
+        return values
 
     def _notify_by_email_get_headers(self, headers=None):
         headers = super()._notify_by_email_get_headers(headers=headers)
@@ -488,4 +548,10 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _get_ack_response_deadline(self):
         """Deadline of the first response promised in the acknowledgement (SLA addon)."""
+        return False
+
+    def _get_ack_response_target(self):
+        """The first-response target told to a customer whose report is incomplete
+        ("within 8 business hours"): it runs from the moment the details arrive, so no
+        date is promised (SLA addon)."""
         return False

@@ -28,12 +28,22 @@ class TestIntakeText(BaseCase):
                       "Lỗi in hóa đơn", "Hỗ trợ: không đăng nhập được"):
             self.assertTrue(intake.title_is_meaningful(title), title)
 
-    def test_steps_need_a_few_words(self):
+    def test_steps_need_a_path_an_action_or_real_words(self):
         self.assertFalse(intake.steps_are_described("<p>Lỗi rồi</p>"))
-        self.assertFalse(intake.steps_are_described("<p>https://erp.khachhang.vn/web#action=123</p>"),
-                         "a bare link is not a description")
+        for filler in ("Hệ thống bị lỗi, nhờ hỗ trợ gấp.", "He thong bi loi, nho ho tro gap a",
+                       "The system has an error, please help urgently!", "Em chào anh chị, nhờ hỗ trợ giúp em ạ"):
+            self.assertFalse(intake.steps_are_described(f"<p>{filler}</p>"), f"filler: {filler}")
+        self.assertFalse(intake.steps_are_described("<p>https://www.loom.com/share/3f2a9c1e</p>"),
+                         "a screen recording is the evidence, not the steps")
+        self.assertFalse(intake.steps_are_described("<p>Vào lúc 10 giờ hệ thống bị lỗi</p>"), "a time, not a path")
+        self.assertTrue(intake.steps_are_described("<p>https://erp.khachhang.vn/web#action=123</p>"),
+                        "the URL of the page is its path")
+        self.assertTrue(intake.steps_are_described("<p>Kế toán > Hóa đơn khách hàng</p>"), "a menu path")
+        self.assertTrue(intake.steps_are_described("<p>bấm In thì lỗi</p>"), "an action")
         self.assertTrue(intake.steps_are_described("<p>Vào Kế toán, mở hóa đơn, bấm In thì lỗi</p>"))
         self.assertTrue(intake.steps_are_described("", extra_text="Tôi mở menu Kho rồi bấm Lưu"))
+        self.assertTrue(intake.steps_are_described(
+            "<p>Báo cáo công nợ phải thu tháng mười xuất thiếu khách hàng miền Bắc</p>"), "real words")
 
     def test_quoted_text_is_ignored(self):
         body = (

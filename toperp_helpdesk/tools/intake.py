@@ -44,7 +44,26 @@ FILLER_WORDS = set(
     """.split()
 )
 MIN_TITLE_WORDS = 2
+# Steps: a path or an action, or this many words that are not filler.
 MIN_STEPS_WORDS = 5
+# Words that say nothing about what was done (folded): "Hệ thống bị lỗi, nhờ hỗ trợ gấp"
+# is no description of the steps.
+STEPS_FILLER_WORDS = FILLER_WORDS | set(
+    """
+    he thong bi nho duoc khong roi nay do qua rat lam on cam thanks thank you regards tran trong
+    kinh gui ban dang sao vay gi nhe toi chung minh cua va thi la co the cac mot nhung
+    the system is not working has an it i we our my with of to and can cannot does doesnt
+    """.split()
+)
+# A menu path ("Kế toán > Hóa đơn").
+PATH_RE = re.compile(r"\w\s*(?:>|→|»|->)\s*\w")
+# An action the customer did, as typed (accents distinguish "vào" from "vào lúc", "bấm"
+# from "bầm"), or unaccented words with no other meaning.
+ACTION_RE = re.compile(
+    r"(?<!\w)(?:vào(?!\s+lúc)|bấm|nhấn|chọn|nhập|mở|lưu|xóa|sửa|tạo|đăng nhập|xác nhận|in ra|"
+    r"click|bam nut|chon|go to|open|press|select|enter|navigate|upload|import|export)(?!\w)",
+    re.IGNORECASE,
+)
 
 # Control characters never wanted in a subject (NUL breaks PostgreSQL, CR/LF break
 # the headers of our answers).
@@ -143,11 +162,18 @@ def title_is_meaningful(title):
 
 
 def steps_are_described(description_html, extra_text=""):
-    """True when the report says, in at least a few words, what leads to the error
-    (links and the quoted previous message do not count)."""
+    """True when the report says what leads to the error: a menu path ("vào Kế toán >
+    Hóa đơn"), an action ("bấm In"), the URL of the page, or a few words that are not
+    filler ("Hệ thống bị lỗi, nhờ hỗ trợ gấp" is none). The quoted previous message
+    does not count, nor does a screen-recording link (that is the evidence)."""
     text = strip_quoted(html_to_text(description_html)) + "\n" + (extra_text or "")
-    text = URL_RE.sub(" ", text)
-    return len(re.findall(r"\w+", text)) >= MIN_STEPS_WORDS
+    if any(not is_media_url(url) for url in find_urls(text, " ".join(hrefs(description_html)))):
+        return True
+    text = unicodedata.normalize("NFC", URL_RE.sub(" ", text))
+    if PATH_RE.search(text) or ACTION_RE.search(text):
+        return True
+    words = [word for word in fold(text).split() if word not in STEPS_FILLER_WORDS and not word.isdigit()]
+    return len(words) >= MIN_STEPS_WORDS
 
 
 def missing_info(title, description_html, extra_urls=(), has_evidence_attachment=False, extra_text=""):
@@ -196,6 +222,9 @@ def split_keywords(text):
 AUTOMATIC_HEADERS = (
     "auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "list-unsubscribe", "content-type",
 )
+# Headers the mail gateway reads of an incoming message (is_automatic_message,
+# wants_no_auto_reply).
+GATEWAY_HEADERS = (*AUTOMATIC_HEADERS, "x-auto-response-suppress")
 
 
 def is_automatic_message(headers, email_from=""):
