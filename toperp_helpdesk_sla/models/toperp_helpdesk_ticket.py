@@ -3,6 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools.misc import formatLang
 
 SLA_STATES = [
     ("on_track", "On Track"),
@@ -183,6 +184,21 @@ class ToperpHelpdeskTicket(models.Model):
         res = super()._on_customer_message(message, values=values)
         self._sla_start_next_reply(message.date or fields.Datetime.now())
         return res
+
+    def _get_ack_response_target(self):
+        self.ensure_one()
+        status = self.sudo().sla_status_ids.filtered(
+            lambda s: s.target == "first_response" and s.state in ("running", "paused")
+        )[:1]
+        if not status.target_hours:
+            return super()._get_ack_response_target()
+        hours = status.target_hours
+        if hours < 1:
+            return self.env._("within %(minutes)s minutes", minutes=round(hours * 60))
+        amount = formatLang(self.env, hours, digits=0 if hours == int(hours) else 1)
+        if status.calendar_id:
+            return self.env._("within %(hours)s business hours", hours=amount)
+        return self.env._("within %(hours)s hours", hours=amount)
 
     def _get_ack_response_deadline(self):
         self.ensure_one()
