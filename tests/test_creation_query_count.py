@@ -21,7 +21,7 @@ QUERIES_NEW_COMPLETE = 63
 QUERIES_NEW_INCOMPLETE_CC = 75
 QUERIES_CUSTOMER_REPLY = 87
 QUERIES_AGENT_REPLY = 72
-QUERIES_INTAKE_BATCH_OF_5 = 206
+QUERIES_INTAKE_BATCH_OF_5 = 207
 
 LOOM = "https://www.loom.com/share/3f2a9c1e8d7b4a6f"
 COMPLETE_BODY = (
@@ -137,5 +137,7 @@ class TestCreationQueryCount(common.HelpdeskCase):
             self.assertEqual(len(acks), 1)
             mail = self.env["mail.mail"].search([("mail_message_id", "=", acks.id)])
             self.assertIn(self.customer, mail.recipient_ids, "the customer gets the acknowledgement")
+            self.assertEqual(acks.author_id, self.company.partner_id, "the company's message, not the customer's")
+            self.assertNotIn(self.company.partner_id, ticket.message_partner_ids, "its author does not follow")
             self.assertIn(ticket.number, acks.subject)
         self.assertFalse(self.env["toperp.helpdesk.intake"].search([]))

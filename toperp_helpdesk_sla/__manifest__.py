@@ -25,6 +25,7 @@
         "report/toperp_helpdesk_sla_report_views.xml",
         "views/toperp_helpdesk_sla_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

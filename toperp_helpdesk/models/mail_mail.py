@@ -31,19 +31,25 @@ class MailMail(models.Model):
         ours = self.filtered(lambda mail: mail.model in RETRIED_MODELS)
         if not ours:
             return super().send(auto_commit, raise_exception, post_send_callback)
-        mine = ours._toperp_lock_unsent()
+        mine = ours._toperp_lock_unsent(auto_commit)
         if len(mine) < len(ours):
             _logger.info("Mail queue: %s e-mail(s) sent or being sent by another process, left to it",
                          len(ours) - len(mine))
         return super(MailMail, (self - ours) | mine).send(auto_commit, raise_exception, post_send_callback)
 
-    def _toperp_lock_unsent(self):
+    def _toperp_lock_unsent(self, auto_commit=False):
         """These e-mails, still outgoing, locked until this transaction ends; without
-        those another process holds or has sent since this transaction began (under
-        REPEATABLE READ, locking a row another transaction changed and committed since
-        fails: that e-mail is left out)."""
+        those another process holds or has sent since this transaction began.
+
+        Under REPEATABLE READ, locking a row another transaction changed and committed
+        since this one began fails. A request (or its after-commit sending) has a fresh
+        snapshot: that is only a serialization failure, which Odoo retries. The e-mail
+        queue (``auto_commit``) may hold an older one: a failure there leaves that
+        e-mail out (savepoints: 2 queries, only on the queue's path)."""
         self.flush_recordset(["state"])
         query = "SELECT id FROM mail_mail WHERE id IN %s AND state = 'outgoing' FOR NO KEY UPDATE SKIP LOCKED"
+        if not auto_commit:
+            return self.browse([row[0] for row in self.env.execute_query(SQL(query, tuple(self.ids)))])
         try:
             with self.env.cr.savepoint(flush=False):
                 rows = self.env.execute_query(SQL(query, tuple(self.ids)))

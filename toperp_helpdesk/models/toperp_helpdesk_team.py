@@ -60,6 +60,11 @@ class ToperpHelpdeskTeam(models.Model):
         translate=True,
         help="Phone number shown to customers for High and Critical incidents.",
     )
+    sales_email = fields.Char(
+        string="Sales E-mail",
+        default="sales@toperp.vn",
+        help="Where customers are sent for the Priority plan, and when their support is suspended.",
+    )
     ticket_ids = fields.One2many("toperp.helpdesk.ticket", "team_id", string="Tickets")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     unassigned_ticket_count = fields.Integer(compute="_compute_ticket_counts")

@@ -337,6 +337,10 @@ class ToperpHelpdeskTicket(models.Model):
                 vals["stage_id"] = self.env["toperp.helpdesk.team"].browse(vals["team_id"])._stage_new().id
             if vals.get("stage_id") and "close_date" not in vals and vals["stage_id"] in Stage._closed_ids_cached():
                 vals["close_date"] = now
+            if vals.get("channel") == "phone" and not vals.get("first_response_date") and self.env.user._is_internal():
+                # The agent logging a hotline call has spoken to the customer: that is
+                # the first response.
+                vals["first_response_date"] = vals.get("reported_date") or now
             if vals.get("partner_email"):
                 # The address, not "Name <address>" (as mail.thread's message_new gives it).
                 address = tools.parse_contact_from_email(vals["partner_email"])[1]
@@ -414,6 +418,24 @@ class ToperpHelpdeskTicket(models.Model):
     def action_accept_suggested_severity(self):
         for ticket in self.filtered("suggested_severity_id"):
             ticket.severity_id = ticket.suggested_severity_id
+
+    def action_log_call(self):
+        """The hotline dialog's button (the call is saved): the ticket number to read to
+        the caller, and the queue behind brought up to date."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "sticky": True,
+                "title": self.env._("Call logged as %(number)s", number=self.number),
+                "message": self.env._(
+                    "Read the reference %(number)s to the caller: %(title)s", number=self.number, title=self.name
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.user.id})

@@ -31,7 +31,7 @@ _logger = logging.getLogger(__name__)
 
 # Channels whose tickets get an acknowledgement and, when incomplete, a request for
 # what is missing (staff fill phone/backend tickets themselves).
-CUSTOMER_CHANNELS = ("email", "portal")
+CUSTOMER_CHANNELS = ("email", "portal", "chat")
 INBOX_ONLY_KEY = "toperp_notify_inbox_only"
 # A ticket reference in a subject, as we write it ("[HD26-00001]") or as customers and
 # their mail clients keep it ("RE: HD26-00001 …", "TR: #HD26-00001").
@@ -70,8 +70,10 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _notify_assignment(self):
         """Tell the agents of these new tickets, in their Odoo inbox (tickets arrive in
-        bulk: not one more e-mail each), in the agent's language."""
-        for ticket in self:
+        bulk: not one more e-mail each), in the agent's language. The notice is the
+        system's (OdooBot's), not the customer's whose portal request created it."""
+        odoobot = self.env.ref("base.user_root")
+        for ticket in self.with_user(odoobot):
             partner = ticket.user_id.partner_id
             ticket.with_context(lang=partner.lang, **{INBOX_ONLY_KEY: True})._message_auto_subscribe_notify(
                 partner.ids, "mail.message_user_assigned"
@@ -141,21 +143,23 @@ class ToperpHelpdeskTicket(models.Model):
         )
         stage = self.env["toperp.helpdesk.stage"].browse(values.get("stage_id")) or team._stage_new()
         changes = self._acknowledgement_changes(
-            "email", team, bool(partner.email or values.get("partner_email")), missing, stage
+            "email", team, bool(partner.email or values.get("partner_email")), missing, stage,
+            partner.commercial_partner_id.toperp_support_suspended,
         )
         if "team_id" not in values and team:
             changes["team_id"] = team.id
         return changes
 
     @api.model
-    def _acknowledgement_changes(self, channel, team, has_recipient, missing, stage):
+    def _acknowledgement_changes(self, channel, team, has_recipient, missing, stage, suspended=False):
         """What acknowledging a new report changes on its ticket; one decision for the
         INSERT of an e-mailed ticket (``_opening_values``) and for the first customer
         message of the others (``_on_customer_message``): acknowledged and, when an
         e-mailed report lacks information (``missing``), the team's stage waiting on
-        the customer, which the acknowledgement asks for what is missing."""
+        the customer, which the acknowledgement asks for what is missing (not of a
+        suspended customer: that acknowledgement tells what the policy says instead)."""
         changes = {"ack_sent": True}
-        if channel == "email" and team and has_recipient and missing:
+        if channel == "email" and team and has_recipient and missing and not suspended:
             waiting = team._stage_waiting()
             if waiting and waiting != stage:
                 changes["stage_id"] = waiting.id
@@ -360,7 +364,7 @@ class ToperpHelpdeskTicket(models.Model):
             has_evidence = values.get("has_evidence_attachment", self.has_evidence_attachment)
             values.update(self._acknowledgement_changes(
                 self.channel, self.team_id, bool(self._acknowledgement_recipient()),
-                self._missing_info_codes(has_evidence), self.stage_id,
+                self._missing_info_codes(has_evidence), self.stage_id, self.support_suspended,
             ))
             self.write(values)
             if message.message_type == "email" and self.channel == "email":
@@ -408,7 +412,9 @@ class ToperpHelpdeskTicket(models.Model):
         would, but rendered directly, for all of them at once (no composer wizard):
         subject, body and sender in the recipient's language (the template's ``lang``),
         its ``partner_to`` notified, its layout, server, auto-delete flag and
-        attachments. Returns the messages."""
+        attachments. An automatic message is the company's, never the customer's whose
+        request (a portal form) triggered it: it reaches the customer (Odoo leaves a
+        message's author out of its recipients). Returns the messages."""
         rendered_all = template._generate_template(
             self.ids, {"subject", "body_html", "email_from", "lang", "partner_to"}
         )
@@ -416,18 +422,18 @@ class ToperpHelpdeskTicket(models.Model):
             (attachment.name, base64.b64decode(attachment.datas))
             for attachment in template.attachment_ids
         ]
-        authors = {}
         messages = self.env["mail.message"]
-        for ticket in self:
+        # Posted by the system: Odoo notifies nobody of what the acting user writes (in a
+        # portal request, the customer). The company, its author, does not follow.
+        odoobot = self.env.ref("base.user_root")
+        for ticket in self.with_user(odoobot).with_context(mail_create_nosubscribe=True):
             rendered = rendered_all[ticket.id]
             email_from = rendered.get("email_from")
-            if email_from and email_from not in authors:
-                authors[email_from] = ticket._message_compute_author(None, email_from, raise_on_email=False)[0]
             messages |= ticket.message_post(
                 subject=rendered.get("subject") or False,
                 body=rendered.get("body_html") or "",
-                email_from=email_from or self.env.user.email_formatted,
-                author_id=authors.get(email_from) or self.env.user.partner_id.id,
+                email_from=email_from or ticket._support_email_from(),
+                author_id=ticket.company_id.partner_id.id,
                 partner_ids=rendered.get("partner_ids") or [],
                 attachments=attachments,
                 email_add_signature=False,
@@ -532,7 +538,8 @@ class ToperpHelpdeskTicket(models.Model):
         alias = self.team_id.sudo().alias_id
         if alias.alias_full_name and "@" in alias.alias_full_name:
             return tools.formataddr((self.team_id.name, alias.alias_full_name))
-        return self.company_id.email_formatted or self.env.user.email_formatted
+        # Never the current user's address: in a portal request, that is the customer's.
+        return self.company_id.email_formatted or self.env.ref("base.partner_root").email_formatted
 
     def _missing_info_labels(self):
         """Human labels of what is missing, in the current language."""

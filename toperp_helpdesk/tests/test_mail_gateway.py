@@ -120,12 +120,15 @@ class TestMailGateway(common.HelpdeskCase):
 
     def test_alias_filing_another_channel(self):
         """An alias whose tickets are of another channel (a chat tool mailing its
-        transcripts): no acknowledgement e-mail, the customer is in the chat."""
+        transcripts): the ticket is of that channel; its customer is acknowledged like
+        a chat's (the e-mail carries the number), never asked to wait by e-mail."""
         self.team.alias_id.alias_defaults = repr({"team_id": self.team.id, "channel": "chat"})
         ticket = self.new_email_ticket(subject="Hội thoại chat: lỗi in hóa đơn")
         self.assertEqual(ticket.channel, "chat")
-        self.assertFalse(ticket.ack_sent)
-        self.assertFalse(ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment"))
+        self.assertTrue(ticket.ack_sent)
+        ack = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+        self.assertEqual(len(ack), 1)
+        self.assertNotEqual(ticket.stage_id, self.stage_waiting)
         self.assertTrue(ticket.last_customer_message_date)
 
     def test_pdf_attachment_is_not_evidence(self):

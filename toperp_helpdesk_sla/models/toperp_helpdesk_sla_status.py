@@ -15,6 +15,8 @@ TARGETS = [
     ("resolution", "Resolution"),
     ("next_reply", "Next Reply"),
 ]
+# The office's time zone, for readers without one.
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 STATES = [
     ("running", "Running"),
     ("paused", "Paused"),
@@ -235,72 +237,88 @@ class ToperpHelpdeskSlaStatus(models.Model):
         self.ensure_one()
         return dict(self._fields["target"]._description_selection(self.env))[self.target]
 
+    @api.model
+    def _sla_recipient_env(self, user):
+        """The environment in which an automatic text for ``user`` is written: their
+        language (Vietnamese, the support language, by default) and time zone (the
+        office's by default). The cron runs with neither."""
+        lang = user.lang or self.env["toperp.helpdesk.ticket"]._default_customer_lang() or "en_US"
+        return self.with_context(lang=lang, tz=user.tz or DEFAULT_TZ).env
+
     def _sla_format_deadline(self):
+        """The deadline in the reader's time zone and language (this environment's)."""
         self.ensure_one()
-        tz = self.ticket_id.user_id.tz or self.ticket_id.team_id.manager_id.tz or "Asia/Ho_Chi_Minh"
-        return tools.format_datetime(self.env, self.deadline, tz=tz, dt_format="short")
+        return tools.format_datetime(self.env, self.deadline, tz=self.env.context.get("tz") or DEFAULT_TZ,
+                                     dt_format="short")
 
     def _sla_warn(self):
-        """Warn the assignee (or the team manager if nobody is assigned) once."""
+        """Warn the assignee (or the team manager if nobody is assigned) once, in their
+        language; the activity is due on the deadline's day where they are."""
         self.write({"warned": True})
         activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_sla_warning")
         activities, bodies = [], {}
         for status in self:
             ticket = status.ticket_id
             user = ticket.user_id or ticket.team_id.manager_id
-            summary = self.env._(
+            reader = status.with_env(self._sla_recipient_env(user))
+            summary = reader.env._(
                 "%(target)s due %(deadline)s",
-                target=status._sla_target_label(),
-                deadline=status._sla_format_deadline(),
+                target=reader._sla_target_label(),
+                deadline=reader._sla_format_deadline(),
             )
-            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + Markup("<p>%s</p>") % self.env._(
+            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + Markup("<p>%s</p>") % reader.env._(
                 "SLA warning: %(summary)s (%(who)s warned).",
                 summary=summary,
-                who=user.name or self.env._("nobody"),
+                who=user.name or reader.env._("nobody"),
             )
             if user:
-                activities.append(status._sla_activity_values(activity_type, user, summary))
+                activities.append(reader._sla_activity_values(activity_type, user, summary))
         self._sla_log_and_schedule(bodies, activities)
 
     def _sla_escalate(self):
         """Mark breached and escalate to the team manager once: a chatter note and an
         activity on each ticket, and one notification (inbox or e-mail) per manager
-        listing the tickets that breached in this run."""
+        listing the tickets that breached in this run; each in the manager's language."""
         self.write({"state": "breached", "warned": True, "escalated": True})
         activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_sla_breach")
         activities, bodies, digests = [], {}, defaultdict(list)
         for status in self:
             ticket = status.ticket_id
             user = ticket.team_id.manager_id or ticket.user_id
-            summary = self.env._(
+            reader = status.with_env(self._sla_recipient_env(user))
+            summary = reader.env._(
                 "%(target)s breached (deadline %(deadline)s)",
-                target=status._sla_target_label(),
-                deadline=status._sla_format_deadline(),
+                target=reader._sla_target_label(),
+                deadline=reader._sla_format_deadline(),
             )
-            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + Markup("<p>%s</p>") % self.env._(
+            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + Markup("<p>%s</p>") % reader.env._(
                 "SLA breached: %(summary)s. Escalated to %(who)s.",
                 summary=summary,
-                who=user.name or self.env._("nobody"),
+                who=user.name or reader.env._("nobody"),
             )
             if user:
-                activities.append(status._sla_activity_values(activity_type, user, summary))
+                activities.append(reader._sla_activity_values(activity_type, user, summary))
                 digests[ticket.team_id, user].append((ticket, summary))
         self._sla_log_and_schedule(bodies, activities)
         for (team, user), lines in digests.items():
+            env = self._sla_recipient_env(user)
             items = Markup().join(
                 Markup("<li><a href='/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action/%s'>%s</a>: %s</li>")
                 % (ticket.id, ticket.display_name, summary)
                 for ticket, summary in lines
             )
-            (team or self.env["toperp.helpdesk.team"]).message_notify(
+            (team or self.env["toperp.helpdesk.team"]).with_env(env).message_notify(
                 partner_ids=user.partner_id.ids,
-                subject=self.env._("SLA breached on %(count)s ticket(s)", count=len(lines)),
-                body=Markup("<p>%s</p><ul>%s</ul>") % (self.env._("These tickets breached their SLA:"), items),
+                subject=env._("SLA breached on %(count)s ticket(s)", count=len(lines)),
+                body=Markup("<p>%s</p><ul>%s</ul>") % (env._("These tickets breached their SLA:"), items),
                 model="toperp.helpdesk.team" if team else False,
                 res_id=team.id if team else False,
             )
 
     def _sla_activity_values(self, activity_type, user, summary):
+        """An activity for ``user`` due on the deadline's date in this environment's
+        time zone (the user's): not the UTC date, which is yesterday in Vietnam until
+        07:00 and made every warning overdue at once."""
         self.ensure_one()
         return {
             "res_model_id": self.env["ir.model"]._get_id("toperp.helpdesk.ticket"),

@@ -312,7 +312,14 @@ class ToperpHelpdeskTicket(models.Model):
                 if ticket.scope_reason_id or ticket._sla_is_cancel_stage(new_stage):
                     statuses._sla_cancel()
                 else:
-                    statuses._sla_reach(now)
+                    # Closing solves the ticket (resolution reached), but answers nobody:
+                    # a response clock no agent's reply reached (the customer closed the
+                    # ticket herself) does not apply, and leaves the achievement figures.
+                    unanswered = statuses.filtered(
+                        lambda s: s.target in ("first_response", "next_reply") and not s.reached_date
+                    )
+                    unanswered._sla_cancel()
+                    (statuses - unanswered)._sla_reach(now)
             elif old_stage.is_closed:
                 statuses.filtered(lambda s: s.target == "resolution" and s.state != "cancelled")._sla_reopen(now)
                 if new_stage.pauses_sla:

@@ -4,6 +4,7 @@ from . import (
     test_sla_cron,
     test_sla_gateway,
     test_sla_holidays,
+    test_sla_install,
     test_sla_lifecycle,
     test_sla_oncall,
     test_sla_policy,
