@@ -3,6 +3,8 @@ from . import (
     resource_calendar,
     resource_calendar_attendance,
     resource_calendar_leaves,
+    toperp_helpdesk_extra_workday,
+    toperp_helpdesk_holiday_generated,
     toperp_helpdesk_oncall,
     toperp_helpdesk_sla_policy,
     toperp_helpdesk_sla_status,

@@ -1,7 +1,9 @@
 from . import (
+    test_clock_extra_oracle,
     test_clock_oracle,
     test_clock_pure,
     test_sla_cron,
+    test_sla_extra_workdays,
     test_sla_gateway,
     test_sla_holidays,
     test_sla_install,
