@@ -191,6 +191,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "ticket": ticket_sudo,
             "page_name": "toperp_ticket",
             "sla_statuses": ticket_sudo.sla_status_ids,
+            "sla_history": ticket_sudo._sla_stage_history(),
             "last_rating": last_rating,
             "can_rate": ticket_sudo.is_closed and not ticket_sudo.scope_reason_id and not rated_since_close,
             "can_close": ticket_sudo._portal_can_close(),

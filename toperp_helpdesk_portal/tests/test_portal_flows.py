@@ -248,3 +248,21 @@ class TestPortalFlows(common.PortalCase):
         self.assertEqual(page.count("o_toperp_sla_status"), len(ticket.sla_status_ids))
         self.assertIn(shown, page)
         self.assertIn('data-state="running"', page)
+
+    @freeze_time("2026-02-13 09:00:00")  # Friday 16:00 in Hanoi, the last working day before Tết
+    def test_sla_timeline_explains_the_deadline(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["toperp_helpdesk_sla"], ["vi_VN"], overwrite=True)
+        office = self.env.ref("toperp_helpdesk_sla.calendar_office_hours")
+        self.env["toperp.helpdesk.holiday.wizard"]._generate_holidays(office, [2026])
+        ticket = self._ticket(self.user_a, "Lỗi in hóa đơn", severity_id=self.severity_low.id)
+        self.assertEqual(ticket.sla_status_ids.calendar_id, office)
+        self.authenticate("portal_a", "portal_a")
+        page = " ".join(self.url_open(f"/my/tickets/{ticket.id}").text.split())
+        self.assertIn("o_toperp_sla_timeline", page)
+        self.assertIn("Skipped holiday: Tết Nguyên Đán (02/17/2026).", page)
+        self.user_a.lang = "vi_VN"
+        self.authenticate("portal_a", "portal_a")
+        page = " ".join(self.url_open(f"/my/tickets/{ticket.id}").text.split())
+        self.assertIn("Không tính ngày nghỉ: Tết Nguyên Đán (17/02/2026).", page)
+        self.assertIn("Bắt đầu lúc 16:00, 13/02/2026.", page)

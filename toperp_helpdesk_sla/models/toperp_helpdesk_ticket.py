@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools.misc import formatLang
 
@@ -165,7 +163,8 @@ class ToperpHelpdeskTicket(models.Model):
             if "stage_id" in vals:
                 self._sla_stage_changed(before, now)
         if POLICY_FIELDS.intersection(vals):
-            self._sla_apply()
+            now = fields.Datetime.now()
+            self._sla_apply(raised_at=now)
         return res
 
     # ------------------------------------------------------------------
@@ -217,16 +216,22 @@ class ToperpHelpdeskTicket(models.Model):
         team = self.team_id
         return bool(team) and stage == team._stage_cancelled() and stage != team._stage_solved()
 
-    def _sla_apply(self, start=None):
+    def _sla_apply(self, start=None, raised_at=None):
         """Apply the ticket's policy: start the missing clocks (``_sla_new_clock_values``)
         and recompute the clocks still open from their ORIGINAL start, keeping the
-        paused time.
+        paused time; met and breached clocks stay as they are.
 
         ``start``: start of newly started clocks (default: when the customer reported
         the problem, ``reported_date``).
+        ``raised_at``: the policy may have changed at that moment (severity, team,
+        plan): a clock the new policy makes more urgent (its deadline from the original
+        start would be earlier) restarts then, with the new target and calendar (a
+        Low ticket raised to Critical on Saturday 02:00 is due at 03:00, not breached
+        at once); a lowering keeps the original start (it hides no breach). The
+        restart is written on the ticket.
         """
-        now = fields.Datetime.now()
         new_vals = []
+        restarted = self.env["toperp.helpdesk.sla.status"]
         for ticket in self.sudo():
             if ticket.scope_reason_id:
                 continue
@@ -238,16 +243,19 @@ class ToperpHelpdeskTicket(models.Model):
                 if not hours:
                     open_ones._sla_cancel()
                 elif open_ones:
-                    open_ones.write(ticket._sla_policy_values(policy, target))
-                    open_ones._sla_schedule()
-                    # A looser target may give a late clock its time back.
-                    open_ones.filtered(
-                        lambda s: s.state == "breached" and s.deadline and s.deadline > now
-                    ).write({"state": "running", "warned": False, "escalated": False})
+                    values = ticket._sla_policy_values(policy, target)
+                    ticking = open_ones.filtered(lambda s: s.state in ("running", "paused"))
+                    raised = ticking._sla_raised_by(values) if raised_at else ticking.browse()
+                    (ticking - raised).write(values)
+                    (ticking - raised)._sla_schedule()
+                    raised._sla_restart(values, raised_at)
+                    restarted |= raised
             started = set(statuses.mapped("target"))
             new_vals += [vals for vals in ticket._sla_new_clock_values(start) if vals["target"] not in started]
         if new_vals:
             self.env["toperp.helpdesk.sla.status"].sudo().create(new_vals)
+        if restarted:
+            restarted._sla_log_restart()
 
     def _sla_new_clock_values(self, start=None):
         """Creation values of the clocks the ticket's policy starts (first response and
@@ -349,55 +357,3 @@ class ToperpHelpdeskTicket(models.Model):
             vals_list.append(vals)
         if vals_list:
             self.env["toperp.helpdesk.sla.status"].sudo().create(vals_list)._sla_schedule()
-
-    # ------------------------------------------------------------------
-    # 24/7 on-call
-    # ------------------------------------------------------------------
-
-    def _notify_oncall(self):
-        """High and Critical tickets arriving outside office hours page the on-call agents."""
-        office = self._toperp_record("resource.calendar", "toperp_helpdesk_sla.calendar_office_hours")
-        if not office:
-            return
-        clock = self.env["resource.calendar"]._toperp_clock_for(office)
-        now = fields.Datetime.now()
-        if clock.is_working(now):
-            return
-        urgent_ids = {
-            severity_id
-            for code, (severity_id, _rank, _words) in self.env["toperp.helpdesk.severity"]._triage_data().items()
-            if code in ("high", "critical")
-        }
-        urgent = self.filtered(lambda t: t.severity_id.id in urgent_ids and not t.is_closed)
-        if not urgent:
-            return
-        Oncall = self.env["toperp.helpdesk.oncall"].sudo()
-        activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_oncall")
-        for ticket in urgent.sudo():
-            users = Oncall._on_duty(now, ticket.company_id)
-            if not users:
-                continue
-            body = Markup("<p>%s</p>") % self.env._(
-                "On-call: %(severity)s ticket %(number)s arrived outside office hours.",
-                severity=ticket.severity_id.name,
-                number=ticket.number,
-            )
-            ticket.message_post(
-                body=body,
-                partner_ids=users.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-                [
-                    {
-                        "res_model_id": self.env["ir.model"]._get_id(self._name),
-                        "res_id": ticket.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": self.env._("Urgent ticket outside office hours"),
-                        "user_id": user.id,
-                        "date_deadline": fields.Date.context_today(self, now),
-                    }
-                    for user in users
-                ]
-            )

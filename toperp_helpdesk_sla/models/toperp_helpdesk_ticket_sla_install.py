@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import split_every
 
 
-class ToperpHelpdeskTicket(models.Model):
+class ToperpHelpdeskTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
     """The SLA addon installed on a database that already has tickets: their clocks."""
 
     _inherit = "toperp.helpdesk.ticket"

@@ -10,5 +10,7 @@ from . import (
     test_sla_lifecycle,
     test_sla_oncall,
     test_sla_policy,
+    test_sla_raise,
     test_sla_report,
+    test_sla_timeline,
 )
