@@ -123,8 +123,8 @@ class ToperpHelpdeskSlaStatus(models.Model):
         return env._("No deadline could be found in the calendar.")
 
 
-class ToperpHelpdeskTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "toperp.helpdesk.ticket"
+class ToperpHelpdeskTicket(models.Model):
+    _inherit = "toperp.helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     sla_timeline = fields.Html(
         string="SLA Timeline",

@@ -5,11 +5,11 @@ from odoo import fields, models
 URGENT_CODES = ("high", "critical")
 
 
-class ToperpHelpdeskTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class ToperpHelpdeskTicket(models.Model):
     """Paging the on-call roster: a ticket that is, becomes or is suggested High or
     Critical outside office hours pages the agents on duty, once."""
 
-    _inherit = "toperp.helpdesk.ticket"
+    _inherit = "toperp.helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     oncall_paged_date = fields.Datetime(
         string="On-call Paged On", readonly=True, copy=False,
