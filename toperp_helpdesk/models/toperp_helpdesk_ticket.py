@@ -66,7 +66,9 @@ class ToperpHelpdeskTicket(models.Model):
         string="Reference", readonly=True, copy=False, index="trigram", default=lambda self: self.env._("New")
     )
     name = fields.Char(string="Title", required=True, tracking=True, index="trigram")
-    description = fields.Html(help="Path/steps that lead to the error, or the request to clarify.")
+    description = fields.Html(
+        index="trigram", help="Path/steps that lead to the error, or the request to clarify."
+    )
     affected_url = fields.Char(string="Affected URL", help="Full URL of the page where the error shows.")
     media_urls = fields.Text(
         string="Media Links",

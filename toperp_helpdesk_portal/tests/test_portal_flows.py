@@ -266,3 +266,16 @@ class TestPortalFlows(common.PortalCase):
         page = " ".join(self.url_open(f"/my/tickets/{ticket.id}").text.split())
         self.assertIn("Không tính ngày nghỉ: Tết Nguyên Đán (17/02/2026).", page)
         self.assertIn("Bắt đầu lúc 16:00, 13/02/2026.", page)
+
+    def test_search_without_accents(self):
+        invoice = self._ticket(self.user_a, "Lỗi in hóa đơn điện tử")
+        login = self._ticket(self.user_a, "Không đăng nhập được", description="<p>Sai mật khẩu</p>")
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/tickets?filterby=all&search=hoa don").text
+        self.assertIn(invoice.number, page)
+        self.assertNotIn(login.number, page)
+        page = self.url_open("/my/tickets?filterby=all&search=khong dang nhap").text
+        self.assertIn(login.number, page)
+        self.assertNotIn(invoice.number, page)
+        page = self.url_open("/my/tickets?filterby=all&search=sai mat khau").text
+        self.assertIn(login.number, page, "the description too")
