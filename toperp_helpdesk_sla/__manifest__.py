@@ -2,7 +2,7 @@
     "name": "TopERP Helpdesk SLA",
     "summary": "SLA policies on a business-time clock: office hours, 24/7 for High and "
     "Critical, Vietnamese holidays, warnings, escalation, on-call",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Helpdesk",
     "website": "https://toperp.vn",
     "author": "TopERP",

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo.tests import Form
+
 from . import common
 
 
@@ -88,3 +90,27 @@ class TestExtraWorkdays(common.SlaCase):
         self.assertEqual(calendar.toperp_extra_workday_ids.mapped("date"), [date(2026, 8, 22)],
                          "the deleted working Saturday of 2025 stays deleted; 2026's is added")
         self.assertTrue(after.filtered(lambda leave: leave.date_from.year == 2026), "next year is added")
+
+    def test_manager_edits_the_year_from_the_office_calendar(self):
+        self.assertEqual(self.office.name, "Giờ hành chính TopERP")
+        self.assertEqual(self.office.attendance_ids.sorted(lambda a: (a.dayofweek, a.hour_from))[0].name, "Thứ Hai sáng")
+        office = self.office.with_user(self.manager).with_context(lang="vi_VN")
+        arch = office.get_view(self.env.ref("resource.resource_calendar_form").id, "form")["arch"]
+        self.assertIn('string="Ngày nghỉ lễ"', arch)
+        self.assertIn('string="Ngày làm bù"', arch)
+        clock = self.env["resource.calendar"]._toperp_clock_for
+        saturday = datetime(2026, 11, 28, 2, 0)  # 09:00 in Hanoi
+        with Form(office) as form:
+            with form.toperp_extra_workday_ids.new() as day:
+                day.date = date(2026, 11, 28)
+                day.name = "Làm bù kiểm kê cuối năm"
+            with form.global_leave_ids.new() as leave:
+                leave.name = "Nghỉ dọn văn phòng"
+                leave.date_from = datetime(2026, 11, 30, 1, 0)  # Monday 08:00-17:30
+                leave.date_to = datetime(2026, 11, 30, 10, 30)
+        self.assertTrue(clock(self.office).is_working(saturday), "the extra Saturday works")
+        self.assertFalse(clock(self.office).is_working(datetime(2026, 11, 30, 3, 0)), "the day off does not")
+        leave = self.office.global_leave_ids.filtered(lambda leave: leave.name == "Nghỉ dọn văn phòng")
+        with Form(office) as form:
+            form.global_leave_ids.remove(index=list(office.global_leave_ids).index(leave))
+        self.assertTrue(clock(self.office).is_working(datetime(2026, 11, 30, 3, 0)))
