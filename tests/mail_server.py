@@ -114,6 +114,10 @@ class Postfix:
             # Nothing leaves: other domains are refused when the message is submitted.
             "default_transport": "error:5.7.1 no mail leaves the test",
             "relay_transport": "error:5.7.1 no mail leaves the test",
+            # A deferred message (mailgate.sh exited 75) is tried again within seconds.
+            "queue_run_delay": "2s",
+            "minimal_backoff_time": "2s",
+            "maximal_backoff_time": "4s",
             "smtpd_peername_lookup": "no",
             "smtp_dns_support_level": "disabled",
             # One message per delivery: mailgate.sh reads one message, Delivered-To names

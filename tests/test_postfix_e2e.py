@@ -87,6 +87,7 @@ class TestPostfixEndToEnd(BaseCase):
         cls.customer_domain = f"hoasen-{cls.tag}.test"
         cls.support = f"support@{cls.staff_domain}"
         cls.customer = f"nam.tran@{cls.customer_domain}"
+        cls.other_customer = f"lan.pham@{cls.customer_domain}"
         cls.ids = {}
         cls.workdir = Path(tempfile.mkdtemp(prefix="toperp-postfix-"))
         cls.workdir.chmod(0o755)  # the mail user reaches its files in here
@@ -98,7 +99,7 @@ class TestPostfixEndToEnd(BaseCase):
         cls.postfix = mail_server.Postfix(
             cls.workdir / "mail", port, cls.support,
             ["/usr/bin/env", *mailgate_env, str(MAILGATE)], MAIL_USER,
-            mailboxes=[cls.customer], catchall_domains=[cls.staff_domain],
+            mailboxes=[cls.customer, cls.other_customer], catchall_domains=[cls.staff_domain],
         )
         cls.addClassCleanup(cls.postfix.stop)
         cls.postfix.start()
@@ -119,7 +120,7 @@ class TestPostfixEndToEnd(BaseCase):
         home = cls.workdir / "mailgate"
         home.mkdir()
         venv, python_env = mail_server.python_for_others(home)
-        data_dir = home / "data"
+        data_dir = cls.mailgate_data_dir = home / "data"
         data_dir.mkdir()
         user = pwd.getpwnam(MAIL_USER)
         os.chown(data_dir, user.pw_uid, user.pw_gid)
@@ -222,18 +223,24 @@ class TestPostfixEndToEnd(BaseCase):
             time.sleep(0.3)
         self.fail(f"{what}: not within {timeout}s. Postfix's log:\n{self.postfix.log_tail(40)}")
 
-    def send(self, message):
+    def send(self, message, status="sent"):
         """Submit ``message`` to Postfix as the customer's mail client does, then wait
-        until Postfix handed it to mailgate.sh and the script ended (exit status 0)."""
+        until Postfix handed it to mailgate.sh and the script ended: "sent" when it
+        exited 0, "deferred" when it exited 75. Returns the script's output."""
         before = len(self.postfix.pipe_results())
         with smtplib.SMTP("127.0.0.1", self.postfix.port, timeout=60) as smtp:
             smtp.send_message(message)
-        results = self.wait_for(lambda: self.postfix.pipe_results()[before:], f"delivery of {message['Subject']}")
-        self.assertEqual(results[0][0], "sent", f"mailgate.sh did not exit 0: {results[0]}")
+        return self.wait_delivery(before, status, message["Subject"])
 
-    def new_message(self, subject, body, msgid=None, **headers):
+    def wait_delivery(self, before, status, what):
+        """Wait for the pipe delivery after the ``before`` first ones."""
+        results = self.wait_for(lambda: self.postfix.pipe_results()[before:], f"delivery of {what}")
+        self.assertEqual(results[0][0], status, f"mailgate.sh: {results[0]}")
+        return results[0][1]
+
+    def new_message(self, subject, body, msgid=None, sender=("Trần Văn Nam", None), **headers):
         message = EmailMessage()
-        message["From"] = email.utils.formataddr(("Trần Văn Nam", self.customer))
+        message["From"] = email.utils.formataddr((sender[0], sender[1] or self.customer))
         message["To"] = self.support
         message["Subject"] = subject
         message["Date"] = email.utils.formatdate(localtime=True)
@@ -243,11 +250,17 @@ class TestPostfixEndToEnd(BaseCase):
         message.set_content(body)
         return message
 
-    def mailbox(self):
-        return self.postfix.messages(self.customer)
+    def mailbox(self, address=None):
+        return self.postfix.messages(address or self.customer)
 
-    def wait_mailbox(self, count, what):
-        return self.wait_for(lambda: (lambda found: found if len(found) >= count else None)(self.mailbox()), what)
+    def wait_mailbox(self, count, what, address=None):
+        """The messages of the mailbox, once it holds ``count`` of them."""
+
+        def arrived():
+            messages = self.mailbox(address)
+            return messages if len(messages) >= count else None
+
+        return self.wait_for(arrived, what)
 
     def ticket_of(self, msgid):
         """(ticket id, number, messages in it) of the ticket holding e-mail ``msgid``."""
@@ -332,3 +345,36 @@ class TestPostfixEndToEnd(BaseCase):
             self.assertEqual(kept.mapped("reason"), ["duplicate"], "kept with its reason, for a person to check")
         self.assertEqual(self.customer_tickets(), 1)
         self.assertEqual(len(self.mailbox()), 2, "and no second acknowledgement")
+        # mailgate.sh ran as the pipe's unprivileged user: the kept e-mail it wrote in
+        # Odoo's filestore is that user's file.
+        stored = [path for path in self.mailgate_data_dir.rglob("*") if path.is_file()]
+        self.assertTrue(stored)
+        self.assertEqual({path.owner() for path in stored}, {MAIL_USER})
+
+    def test_database_down_postfix_keeps_the_message(self):
+        """PostgreSQL out of reach: mailgate.sh exits 75, Postfix keeps the message in
+        its queue (no bounce to the customer) and delivers it again a little later;
+        once the database is back, the ticket is opened and acknowledged."""
+        conf = self.mailgate_conf.read_text(encoding="utf-8")
+        self.addCleanup(self.mailgate_conf.write_text, conf, encoding="utf-8")
+        self.mailgate_conf.write_text(
+            re.sub(r"(?m)^db_port\s*=.*$", f"db_port = {harness.free_port()}", conf), encoding="utf-8"
+        )
+        report = self.new_message(TITLE, REPORT, sender=("Phạm Thị Lan", self.other_customer))
+        before = len(self.postfix.pipe_results())
+        detail = self.send(report, status="deferred")
+        self.assertIn("temporary failure", detail)
+        with self.registry.cursor() as cr:
+            found = self._env(cr)["mail.message"].search_count([("message_id", "=", report["Message-ID"])])
+            self.assertEqual(found, 0, "nothing of it committed")
+        self.assertEqual(self.mailbox(self.other_customer), [], "no bounce: the message is not refused")
+
+        self.mailgate_conf.write_text(conf, encoding="utf-8")  # the database is back
+        self.wait_for(
+            lambda: [status for status, _detail in self.postfix.pipe_results()[before:] if status != "deferred"],
+            "the next attempt",
+        )
+        self.assertEqual(self.postfix.pipe_results()[-1][0], "sent")
+        _ticket_id, number, _count = self.ticket_of(report["Message-ID"])
+        [ack] = self.wait_mailbox(1, "the acknowledgement", address=self.other_customer)
+        self.assertTrue(str(ack["Subject"]).startswith(f"[{number}] "))
