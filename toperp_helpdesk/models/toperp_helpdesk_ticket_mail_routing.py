@@ -16,9 +16,9 @@ _logger = logging.getLogger(__name__)
 NUMBER_IN_SUBJECT_RE = re.compile(r"(?<![\w-])\[?#?([A-Z][A-Z0-9]{0,9}-\d{3,})\]?(?![\w-])", re.IGNORECASE)
 
 
-class ToperpHelpdeskTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class ToperpHelpdeskTicket(models.Model):
     # One ticket model, split into files by purpose (no model file over ~500 lines).
-    _inherit = "toperp.helpdesk.ticket"
+    _inherit = "toperp.helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _detect_loop_sender_domain(self, email_from_normalized):

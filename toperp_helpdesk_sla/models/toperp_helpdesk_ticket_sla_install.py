@@ -2,11 +2,11 @@ from odoo import api, fields, models
 from odoo.tools import split_every
 
 
-class ToperpHelpdeskTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class ToperpHelpdeskTicket(models.Model):
     # One ticket model, split into files by purpose (no model file over ~500 lines).
     """The SLA addon installed on a database that already has tickets: their clocks."""
 
-    _inherit = "toperp.helpdesk.ticket"
+    _inherit = "toperp.helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _sla_install_clocks(self, batch_size=500):
