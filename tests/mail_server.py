@@ -69,7 +69,6 @@ class Postfix:
         self.data_dir = self.root / "data"
         self.mailbox_dir = self.root / "mailboxes"
         self.maillog = self.root / "maillog"
-        self.mailboxes = {address.lower(): self._maildir_of(address) for address in mailboxes}
         domains = {address.split("@")[1] for address in [pipe_address, *mailboxes]} | set(catchall_domains)
         for path in (self.conf_dir, self.queue_dir, self.data_dir, self.mailbox_dir):
             path.mkdir(parents=True)
@@ -79,7 +78,8 @@ class Postfix:
         self.data_dir.chmod(0o700)
         os.chown(self.mailbox_dir, self.pipe_user.pw_uid, self.pipe_user.pw_gid)
         for arg in pipe_argv:
-            assert not re.search(r"\s", arg), f"master.cf arguments take no spaces: {arg!r}"
+            if re.search(r"\s", arg):
+                raise ValueError(f"master.cf arguments take no spaces: {arg!r}")
 
         maps = {
             # Recipient validation: every address of a mailbox, the piped one too.
