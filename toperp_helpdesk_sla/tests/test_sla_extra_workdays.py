@@ -93,7 +93,8 @@ class TestExtraWorkdays(common.SlaCase):
 
     def test_manager_edits_the_year_from_the_office_calendar(self):
         self.assertEqual(self.office.name, "Giờ hành chính TopERP")
-        self.assertEqual(self.office.attendance_ids.sorted(lambda a: (a.dayofweek, a.hour_from))[0].name, "Thứ Hai sáng")
+        first_line = self.office.attendance_ids.sorted(lambda a: (a.dayofweek, a.hour_from))[0]
+        self.assertEqual(first_line.name, "Thứ Hai sáng")
         office = self.office.with_user(self.manager).with_context(lang="vi_VN")
         arch = office.get_view(self.env.ref("resource.resource_calendar_form").id, "form")["arch"]
         self.assertIn('string="Ngày nghỉ lễ"', arch)
