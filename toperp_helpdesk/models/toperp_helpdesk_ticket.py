@@ -67,14 +67,7 @@ class ToperpHelpdeskTicket(models.Model):
     )
     name = fields.Char(string="Title", required=True, tracking=True, index="trigram")
     description = fields.Html(help="Path/steps that lead to the error, or the request to clarify.")
-    affected_url = fields.Char(
-        string="Affected URL",
-        compute="_compute_affected_url",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Full URL of the page where the error shows.",
-    )
+    affected_url = fields.Char(string="Affected URL", help="Full URL of the page where the error shows.")
     media_urls = fields.Text(
         string="Media Links",
         compute="_compute_media_urls",
@@ -244,15 +237,6 @@ class ToperpHelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
-
-    @api.depends("description")
-    def _compute_affected_url(self):
-        # The page's link the customer wrote in the e-mail or said on the phone (the
-        # first link that is no recording): kept once set, never overwritten.
-        for ticket in self:
-            ticket.affected_url = ticket.affected_url or intake.page_url(
-                intake.html_to_text(ticket.description), " ".join(intake.hrefs(ticket.description))
-            ) or False
 
     @api.depends("description", "affected_url", "customer_followup")
     def _compute_media_urls(self):
