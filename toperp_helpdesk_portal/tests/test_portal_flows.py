@@ -125,7 +125,9 @@ class TestPortalFlows(common.PortalCase):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertEqual(activity.user_id, self.agent)
-        self.assertIn("0901 234 567", activity.summary)
+        # The number is in the note, not in the summary (an e-mail subject, lists).
+        self.assertNotIn("0901 234 567", activity.summary)
+        self.assertIn("0901 234 567", activity.note)
         self.assertIn("afternoon", activity.summary)
         self.assertIn("registered", response.text)
 
