@@ -133,8 +133,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return []
         return ["|", "|", ("number", "ilike", search), ("name", "ilike", search), ("description", "ilike", search)]
 
-    @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user", website=True)
-    def portal_my_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
+    @http.route(["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True)
+    def toperp_portal_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
         Ticket = request.env[TICKET_MODEL]
         sortings = self._toperp_ticket_sortings()
         filters = self._toperp_ticket_filters()
@@ -147,7 +147,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
 
         total = Ticket.search_count(domain)
         pager = portal_pager(
-            url="/my/tickets",
+            url="/my/support",
             url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
             total=total,
             page=page,
@@ -160,7 +160,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values.update({
             "tickets": tickets,
             "page_name": "toperp_tickets",
-            "default_url": "/my/tickets",
+            "default_url": "/my/support",
             "pager": pager,
             "searchbar_sortings": sortings,
             "sortby": sortby,
@@ -196,8 +196,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             url += f"#{anchor}"
         return url
 
-    @http.route(["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True)
-    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>"], type="http", auth="public", website=True)
+    def toperp_portal_ticket(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -236,8 +236,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values["token"] = access_token or ticket_sudo._portal_ensure_token()
         return request.render("toperp_helpdesk_portal.portal_my_ticket", values)
 
-    @http.route(["/my/tickets/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_close(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_close(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -248,8 +248,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, toperp_error="close"))
         return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, anchor="rating"))
 
-    @http.route(["/my/tickets/<int:ticket_id>/reopen"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_reopen(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/reopen"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_reopen(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -260,8 +260,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, toperp_error="reopen"))
         return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token))
 
-    @http.route(["/my/tickets/<int:ticket_id>/rate"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_rate(self, ticket_id, access_token=None, rate=None, feedback=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/rate"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_rate(self, ticket_id, access_token=None, rate=None, feedback=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -403,8 +403,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             )
         return html
 
-    @http.route(["/my/tickets/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
-    def portal_ticket_new(self, **post):
+    @http.route(["/my/support/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def toperp_portal_ticket_new(self, **post):
         if request.httprequest.method != "POST":
             values = {}
             service_types = self._toperp_service_types()
@@ -479,8 +479,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         })
         return layout
 
-    @http.route(["/my/tickets/callback"], type="http", auth="user", methods=["GET", "POST"], website=True)
-    def portal_ticket_callback(self, **post):
+    @http.route(["/my/support/callback"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def toperp_portal_ticket_callback(self, **post):
         env = request.env
         user = env.user
         if request.httprequest.method != "POST":

@@ -21,7 +21,7 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _compute_access_url(self):
         for ticket in self:
-            ticket.access_url = f"/my/tickets/{ticket.id}"
+            ticket.access_url = f"/my/support/{ticket.id}"
 
     # ------------------------------------------------------------------
     # Rating

@@ -292,7 +292,7 @@ class TestNulBytes(common.PortalCase):
         self._ticket(self.user_a, "Printer offline")
         self.authenticate("portal_a", "portal_a")
         with self.assertNoLogs(level="ERROR"):
-            response = self.url_open("/my/tickets?search=prin%00ter")
+            response = self.url_open("/my/support?search=prin%00ter")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.NUL_VI, html.unescape(response.text))
         self.assertIn("Printer offline", response.text, "the list without the search")
@@ -310,7 +310,7 @@ class TestNulBytes(common.PortalCase):
         for field in ("name", "description", "affected_url", "video_url"):
             data = dict(valid, **{field: valid[field][:6] + "\x00" + valid[field][6:]})
             with self.assertNoLogs(level="ERROR"):
-                response = self._post("/my/tickets/new", data)
+                response = self._post("/my/support/new", data)
             self.assertEqual(response.status_code, 200, field)
             self.assertEqual(self._field_error(response.text, field), self.NUL_VI, field)
         self.assertFalse(self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)]))
@@ -320,7 +320,7 @@ class TestNulBytes(common.PortalCase):
         for field, data in (("topic", {"phone": "0901 234 567", "slot": "asap", "topic": "VAT\x00 report"}),
                             ("phone", {"phone": "0901\x00234567", "slot": "asap", "topic": "VAT report"})):
             with self.assertNoLogs(level="ERROR"):
-                response = self._post("/my/tickets/callback", data)
+                response = self._post("/my/support/callback", data)
             self.assertEqual(response.status_code, 200, field)
             self.assertEqual(self._field_error(response.text, field), self.NUL_VI, field)
         self.assertFalse(self.Ticket.search([("channel", "=", "callback")]))
@@ -334,3 +334,27 @@ class TestNulBytes(common.PortalCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("ký tự không hợp lệ (NUL)", html.unescape(response.text))
         self.assertFalse(ticket.rating_ids.filtered("consumed"))
+
+
+@tagged("post_install", "-at_install")
+class TestOwnPortalPrefix(common.PortalCase):
+    """Our portal lives under /my/support (other helpdesk apps use /my/tickets); links of
+    the old /my/tickets URLs, served by no other app here, are redirected to it."""
+
+    def test_old_links_redirect(self):
+        ticket = self._ticket(self.user_a, "Old link ticket")
+        self.assertEqual(ticket.access_url, f"/my/support/{ticket.id}")
+        token = ticket._portal_ensure_token()
+        self.authenticate(None, None)
+        for old, new in (
+            (f"/my/tickets/{ticket.id}?access_token={token}", f"/my/support/{ticket.id}?access_token={token}"),
+            ("/my/tickets", "/my/support"),
+            ("/my/tickets/page/2?sortby=severity", "/my/support/page/2?sortby=severity"),
+        ):
+            response = self.url_open(old, allow_redirects=False)
+            self.assertEqual(response.status_code, 302, old)
+            self.assertEqual(response.headers["Location"].split(self.base_url())[-1], new)
+        page = self.url_open(f"/my/tickets/{ticket.id}?access_token={token}")
+        self.assertIn("Old link ticket", page.text)
+        # Unrelated unknown pages stay 404.
+        self.assertEqual(self.url_open("/my/ticketsx", allow_redirects=False).status_code, 404)
