@@ -22,7 +22,7 @@ class TestPortalVietnamese(common.PortalCase):
         ticket = self._ticket(self.user_a, "Không in được phiếu xuất kho")
         # Nothing the customer sees yet: the conversation is empty.
         ticket.message_ids.unlink()
-        self.start_tour(f"/my/tickets/{ticket.id}", "toperp_portal_chatter_vi", login="portal_a")
+        self.start_tour(f"/my/support/{ticket.id}", "toperp_portal_chatter_vi", login="portal_a")
         self.assertTrue(ticket.message_ids.filtered(lambda message: "tôi gửi thêm ảnh" in message.body))
 
     @freeze_time("2026-11-27 03:00:00")
@@ -31,11 +31,11 @@ class TestPortalVietnamese(common.PortalCase):
         zone its city and offset, never the raw zone name."""
         ticket = self._ticket(self.user_a, "Không in được phiếu xuất kho")
         self.authenticate("portal_a", "portal_a")
-        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        page = self.url_open(f"/my/support/{ticket.id}").text
         self.assertIn("giờ Việt Nam (GMT+7)", page)
         self.assertNotIn("Asia/Saigon", page)
         self.user_a.tz = "Asia/Tokyo"
-        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        page = self.url_open(f"/my/support/{ticket.id}").text
         self.assertIn("giờ Tokyo (GMT+9)", page)
         self.assertNotIn("Asia/Tokyo", page)
 
@@ -50,7 +50,7 @@ class TestPortalPhone(common.PortalCase):
         self._ticket(self.user_a, "Máy in hóa đơn báo lỗi khi in phiếu xuất kho "
                      "(https://hoasen.toperp.vn/odoo/action-stock.action_picking_tree_all)")
         self._ticket(self.user_a2, "Báo cáo tồn kho chậm")
-        self.start_tour("/my/tickets", "toperp_portal_phone_list", login="portal_a")
+        self.start_tour("/my/support", "toperp_portal_phone_list", login="portal_a")
 
 
 @tagged("post_install", "-at_install")
@@ -58,28 +58,28 @@ class TestPortalDetails(common.PortalCase):
     def test_callback_slots_by_time_of_day_in_vietnam(self):
         self.authenticate("portal_a", "portal_a")
         with freeze_time("2026-11-27 08:00:00"):  # 15:00 in Hanoi
-            page = self.url_open("/my/tickets/callback").text
+            page = self.url_open("/my/support/callback").text
             self.assertNotIn('value="morning"', page, "no 'This morning' at 15:00")
             self.assertIn('value="afternoon"', page)
-            response = self._post("/my/tickets/callback", {
+            response = self._post("/my/support/callback", {
                 "phone": "0901 234 567", "slot": "morning", "topic": "Hỏi về báo cáo thuế",
             })
             self.assertIn('data-field="slot"', response.text, "a morning call-back is refused in the afternoon")
         with freeze_time("2026-11-27 11:00:00"):  # 18:00 in Hanoi
-            page = self.url_open("/my/tickets/callback").text
+            page = self.url_open("/my/support/callback").text
             self.assertNotIn('value="afternoon"', page)
             self.assertIn('value="tomorrow_morning"', page)
         with freeze_time("2026-11-27 02:00:00"):  # 09:00 in Hanoi
-            self.assertIn('value="morning"', self.url_open("/my/tickets/callback").text)
+            self.assertIn('value="morning"', self.url_open("/my/support/callback").text)
 
     def test_files_not_kept_only_when_files_were_chosen(self):
         self.authenticate("portal_a", "portal_a")
         form = {"name": "help", "description": "broken", "affected_url": "a.toperp.vn/odoo", "video_url": ""}
-        page = self._post("/my/tickets/new", form).text
+        page = self._post("/my/support/new", form).text
         self.assertIn("Attach screenshots or a video", page)
         self.assertNotIn("Files are not kept", page, "no file was chosen: none was lost")
         png = ("shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
-        page = self._post("/my/tickets/new", form, files={"attachments": png}).text
+        page = self._post("/my/support/new", form, files={"attachments": png}).text
         self.assertIn("Files are not kept", page)
 
     def test_waiting_ticket_says_what_it_waits_for(self):
@@ -87,7 +87,7 @@ class TestPortalDetails(common.PortalCase):
         ticket = self._ticket(self.user_a, "Không in được", description="<p>lỗi</p>")
         ticket.stage_id = waiting
         self.authenticate("portal_a", "portal_a")
-        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        page = self.url_open(f"/my/support/{ticket.id}").text
         self.assertIn("o_toperp_waiting", page)
         self.assertIn("We are waiting for your answer", page)
         self.assertIn(ticket.missing_info_label, page, "what the report still lacks")
@@ -96,7 +96,7 @@ class TestPortalDetails(common.PortalCase):
             "affected_url": "https://a.toperp.vn/odoo/action-1", "customer_followup": "https://www.loom.com/share/ab12",
         })
         self.assertFalse(ticket.missing_info_label)
-        page = self.url_open(f"/my/tickets/{ticket.id}").text
+        page = self.url_open(f"/my/support/{ticket.id}").text
         self.assertIn("answer our agent", page)
         ticket.stage_id = self.env.ref("toperp_helpdesk.stage_in_progress")
-        self.assertNotIn("o_toperp_waiting", self.url_open(f"/my/tickets/{ticket.id}").text)
+        self.assertNotIn("o_toperp_waiting", self.url_open(f"/my/support/{ticket.id}").text)

@@ -59,7 +59,7 @@ registry.category("web_tour.tours").add("toperp_portal_chatter_vi", {
 });
 
 registry.category("web_tour.tours").add("toperp_portal_phone_list", {
-    url: "/my/tickets",
+    url: "/my/support",
     steps: () => [
         {
             content: "On a phone the tickets are cards, the table is hidden",
