@@ -1,5 +1,6 @@
 from . import (
     test_autoclose,
+    test_customers,
     test_http_smoke,
     test_intake,
     test_intake_job,

@@ -18,6 +18,7 @@ from odoo.tools.misc import babel_locale_parse
 
 TICKET_MODEL = "toperp.helpdesk.ticket"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+VIETNAM_TZ_NAMES = {DEFAULT_TZ, "Asia/Saigon"}  # one zone, its old name kept by pytz
 TITLE_MAX_LENGTH = 120
 TEXT_MAX_LENGTH = 20000
 URL_MAX_LENGTH = 2000
@@ -43,6 +44,7 @@ ALLOWED_EXTENSIONS = {
     "txt": "text/plain",
     "log": "text/plain",
 }
+NUL = "\x00"
 CALLBACK_SLOTS = ("asap", "morning", "afternoon", "tomorrow_morning", "tomorrow_afternoon")
 
 
@@ -53,11 +55,15 @@ class ToperpHelpdeskPortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
-        # sudo: maintenance windows - only announced windows, a public notice.
-        values["toperp_maintenance_windows"] = (
-            request.env["toperp.helpdesk.maintenance"].sudo()._get_banner_windows(fields.Datetime.now())
+        # sudo: maintenance windows - only the announced windows concerning this customer:
+        # of every company or the user's, of every service or one the customer uses.
+        user = request.env.user
+        service_types = user.partner_id.commercial_partner_id.sudo().toperp_service_type_ids
+        values["toperp_maintenance_windows"] = request.env["toperp.helpdesk.maintenance"].sudo()._get_banner_windows(
+            fields.Datetime.now(), company=user.company_id, service_types=service_types
         )
         values["toperp_tz"] = self._toperp_tz()
+        values["toperp_tz_label"] = self._toperp_tz_label()
         values["toperp_now"] = fields.Datetime.now()
         return values
 
@@ -68,9 +74,35 @@ class ToperpHelpdeskPortal(CustomerPortal):
             values["toperp_ticket_count"] = Ticket.search_count([]) if Ticket.has_access("read") else 0
         return values
 
+    def _toperp_nul_error(self):
+        """The field error for a value holding a NUL byte: PostgreSQL refuses the byte
+        in a text (psycopg2 raises ValueError, an HTTP 500), so such input is refused
+        here, as a field error in the customer's language."""
+        return request.env._("This field contains an invalid (NUL) character: please type it again.")
+
+    def _toperp_nul_errors(self, post, keys, errors):
+        """Set the NUL error on each field of ``keys`` whose value in ``post`` holds one."""
+        for key in keys:
+            if NUL in (post.get(key) or ""):
+                errors[key] = self._toperp_nul_error()
+
     def _toperp_tz(self):
         user = request.env.user
         return (not user._is_public() and user.tz) or DEFAULT_TZ
+
+    def _toperp_tz_label(self):
+        """How the portal names the zone of its times: "Vietnam time (GMT+7)" for the
+        zone of Vietnam (under either of its names), otherwise the zone's city and UTC
+        offset, never a raw IANA name such as "Asia/Saigon"."""
+        tz_name = self._toperp_tz()
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(tz_name))
+        minutes = int(now.utcoffset().total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        gmt = f"{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+        if tz_name in VIETNAM_TZ_NAMES:
+            return request.env._("Vietnam time (GMT%(offset)s)", offset=gmt)
+        city = tz_name.rsplit("/", 1)[-1].replace("_", " ")
+        return request.env._("%(city)s time (GMT%(offset)s)", city=city, offset=gmt)
 
     def _toperp_default_team(self):
         return request.env[TICKET_MODEL].sudo()._default_team_id()
@@ -117,18 +149,21 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return []
         return ["|", "|", ("number", "ilike", search), ("name", "ilike", search), ("description", "ilike", search)]
 
-    @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user", website=True)
-    def portal_my_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
+    @http.route(["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True)
+    def toperp_portal_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
         Ticket = request.env[TICKET_MODEL]
         sortings = self._toperp_ticket_sortings()
         filters = self._toperp_ticket_filters()
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
+        search_error = NUL in (search or "") and self._toperp_nul_error()
+        if search_error:
+            search = search.replace(NUL, "")
         domain = filters[filterby]["domain"] + self._toperp_ticket_search_domain(search)
 
         total = Ticket.search_count(domain)
         pager = portal_pager(
-            url="/my/tickets",
+            url="/my/support",
             url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
             total=total,
             page=page,
@@ -141,13 +176,14 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values.update({
             "tickets": tickets,
             "page_name": "toperp_tickets",
-            "default_url": "/my/tickets",
+            "default_url": "/my/support",
             "pager": pager,
             "searchbar_sortings": sortings,
             "sortby": sortby,
             "searchbar_filters": filters,
             "filterby": filterby,
             "search": search or "",
+            "search_error": search_error,
             "format_datetime": self._toperp_datetime_formatter(),
         })
         return request.render("toperp_helpdesk_portal.portal_my_tickets", values)
@@ -176,8 +212,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             url += f"#{anchor}"
         return url
 
-    @http.route(["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True)
-    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>"], type="http", auth="public", website=True)
+    def toperp_portal_ticket(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -192,7 +228,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "page_name": "toperp_ticket",
             "sla_statuses": ticket_sudo.sla_status_ids,
             "sla_history": ticket_sudo._sla_stage_history(),
-            "last_rating": last_rating,
+            # A rating of this closure only: a reopened ticket's old rating is history.
+            "last_rating": last_rating if rated_since_close else last_rating.browse(),
             "can_rate": ticket_sudo.is_closed and not ticket_sudo.scope_reason_id and not rated_since_close,
             "can_close": ticket_sudo._portal_can_close(),
             "can_reopen": ticket_sudo._portal_can_reopen(),
@@ -206,6 +243,9 @@ class ToperpHelpdeskPortal(CustomerPortal):
             ),
             "toperp_message": kw.get("message"),
             "toperp_error": kw.get("toperp_error"),
+            "feedback_error": request.env._(
+                "Your comment contains an invalid (NUL) character: please type it again."
+            ),
         })
         # Chatter: the token lets the portal chatter read and post for this ticket only.
         values = self._get_page_view_values(
@@ -214,8 +254,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values["token"] = access_token or ticket_sudo._portal_ensure_token()
         return request.render("toperp_helpdesk_portal.portal_my_ticket", values)
 
-    @http.route(["/my/tickets/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_close(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_close(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -226,8 +266,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, toperp_error="close"))
         return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, anchor="rating"))
 
-    @http.route(["/my/tickets/<int:ticket_id>/reopen"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_reopen(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/reopen"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_reopen(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -238,12 +278,16 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, toperp_error="reopen"))
         return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token))
 
-    @http.route(["/my/tickets/<int:ticket_id>/rate"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_rate(self, ticket_id, access_token=None, rate=None, feedback=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/rate"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_rate(self, ticket_id, access_token=None, rate=None, feedback=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if NUL in (feedback or ""):
+            return request.redirect(
+                self._toperp_ticket_url(ticket_sudo, access_token, anchor="rating", toperp_error="feedback")
+            )
         try:
             rate = int(rate or 0)
         except ValueError:
@@ -377,8 +421,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             )
         return html
 
-    @http.route(["/my/tickets/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
-    def portal_ticket_new(self, **post):
+    @http.route(["/my/support/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def toperp_portal_ticket_new(self, **post):
         if request.httprequest.method != "POST":
             values = {}
             service_types = self._toperp_service_types()
@@ -386,12 +430,15 @@ class ToperpHelpdeskPortal(CustomerPortal):
                 values["service_type_id"] = str(service_types.id)
             return request.render("toperp_helpdesk_portal.portal_ticket_new", self._toperp_form_values(values))
         errors = {}
-        uploads = self._toperp_read_uploads(request.httprequest.files.getlist("attachments"), errors)
+        files = request.httprequest.files.getlist("attachments")
+        uploads = self._toperp_read_uploads(files, errors)
         clean = self._toperp_validate_ticket(post, len(uploads), errors)
-        kept = {key: post.get(key) or "" for key in
+        self._toperp_nul_errors(post, ("name", "description", "affected_url", "video_url"), errors)
+        kept = {key: (post.get(key) or "").replace(NUL, "") for key in
                 ("name", "description", "affected_url", "video_url", "severity_id", "service_type_id")}
         if errors:
-            values = self._toperp_form_values(kept, errors, had_files=bool(uploads))
+            # "Files are not kept" only when the customer had chosen some.
+            values = self._toperp_form_values(kept, errors, had_files=any(f and f.filename for f in files))
             return request.render("toperp_helpdesk_portal.portal_ticket_new", values)
         Ticket = request.env[TICKET_MODEL]
         user = request.env.user
@@ -432,14 +479,19 @@ class ToperpHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     def _toperp_callback_slots(self):
+        """The call-back times still ahead in Vietnam, where the team calls from: no
+        "This morning" after 12:00, no "This afternoon" after 17:30."""
         env = request.env
-        return {
-            "asap": env._("As soon as possible"),
-            "morning": env._("This morning (8:00–12:00)"),
-            "afternoon": env._("This afternoon (13:00–17:30)"),
-            "tomorrow_morning": env._("Tomorrow morning"),
-            "tomorrow_afternoon": env._("Tomorrow afternoon"),
-        }
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(DEFAULT_TZ))
+        hour = now.hour + now.minute / 60
+        slots = {"asap": env._("As soon as possible")}
+        if hour < 12:
+            slots["morning"] = env._("This morning (8:00–12:00)")
+        if hour < 17.5:
+            slots["afternoon"] = env._("This afternoon (13:00–17:30)")
+        slots["tomorrow_morning"] = env._("Tomorrow morning")
+        slots["tomorrow_afternoon"] = env._("Tomorrow afternoon")
+        return slots
 
     def _toperp_callback_values(self, values=None, errors=None):
         layout = self._prepare_portal_layout_values()
@@ -452,8 +504,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         })
         return layout
 
-    @http.route(["/my/tickets/callback"], type="http", auth="user", methods=["GET", "POST"], website=True)
-    def portal_ticket_callback(self, **post):
+    @http.route(["/my/support/callback"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def toperp_portal_ticket_callback(self, **post):
         env = request.env
         user = env.user
         if request.httprequest.method != "POST":
@@ -472,6 +524,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             errors["topic"] = env._("Please tell us briefly what the call is about.")
         elif len(kept["topic"]) > TEXT_MAX_LENGTH:
             errors["topic"] = env._("The topic is too long.")
+        self._toperp_nul_errors(kept, ("phone", "topic"), errors)
+        kept = {key: value.replace(NUL, "") for key, value in kept.items()}
         if errors:
             return request.render(
                 "toperp_helpdesk_portal.portal_ticket_callback", self._toperp_callback_values(kept, errors)

@@ -11,6 +11,8 @@ from odoo.tools import SQL
 DEFAULT_RATE_LIMIT = 5
 RATE_LIMIT_MINUTES = 10
 PORTAL_CHANNELS = ("portal", "callback")
+# Tickets the customer closed on the portal in this transaction (cursor precommit data).
+PORTAL_CLOSED_KEY = "toperp_helpdesk_portal.closed_on_portal"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -21,7 +23,7 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _compute_access_url(self):
         for ticket in self:
-            ticket.access_url = f"/my/tickets/{ticket.id}"
+            ticket.access_url = f"/my/support/{ticket.id}"
 
     # ------------------------------------------------------------------
     # Rating
@@ -30,20 +32,32 @@ class ToperpHelpdeskTicket(models.Model):
     def _track_template(self, changes):
         """Entering a stage that asks for a rating (Solved) e-mails the rating request
         instead of the stage's own e-mail: one message that says the request is
-        solved and asks how we did. Out-of-scope closures ask nothing."""
+        solved and asks how we did. Out-of-scope closures ask nothing, nor does a
+        customer's own closure on the portal."""
         res = super()._track_template(changes)
         ticket = self[0]
-        if "stage_id" not in changes or not ticket.stage_id.rating_request:
+        if "stage_id" not in changes:
+            return res
+        if ticket.id in self.env.cr.precommit.data.get(PORTAL_CLOSED_KEY, ()):
+            # The customer closed it on the portal, whose page asks for the rating at
+            # once: an e-mail asking again would reach her after she rated.
+            res.pop("stage_id", None)
+            return res
+        if not ticket.stage_id.rating_request:
             return res
         if not ticket.partner_id or ticket.scope_reason_id:
             return res
         template = self.env.ref("toperp_helpdesk_portal.mail_template_ticket_rating", raise_if_not_found=False)
         if template:
-            options = res["stage_id"][1] if "stage_id" in res else {
+            options = dict(res["stage_id"][1]) if "stage_id" in res else {
                 "auto_delete_keep_log": False,
-                "subtype_id": self.env.ref("mail.mt_comment").id,
                 "email_layout_xmlid": "mail.mail_notification_light",
             }
+            # A note addressed to the customer (the template's partner_to), as
+            # rating.mixin's rating_send_request and project.task send theirs: the links
+            # rate in the customer's name, so followers (colleagues, Cc'd people) and the
+            # portal chatter must not get them.
+            options["subtype_id"] = self.env.ref("mail.mt_note").id
             res["stage_id"] = (template, options)
         return res
 
@@ -62,13 +76,39 @@ class ToperpHelpdeskTicket(models.Model):
             raise UserError(self.env._("Only a closed ticket can be rated."))
         if rate not in (1, 3, 5):
             raise UserError(self.env._("Choose one of the proposed ratings."))
-        ticket = self.sudo()
+        ticket = self.sudo()._portal_nosubscribe()
         token = ticket._rating_get_access_token(partner=partner)
         return ticket.rating_apply(rate, token=token, feedback=feedback or None)
+
+    def _portal_waiting_notice(self):
+        """What a ticket waiting on the customer waits for, in the reader's language:
+        what the report lacks, else an answer to the agent; the paused deadlines and
+        the automatic closing."""
+        self.ensure_one()
+        ticket = self.sudo()
+        parts = [
+            self.env._("To handle your request we still need: %(missing)s.", missing=ticket.missing_info_label)
+            if ticket.missing_info_label
+            else self.env._("Please answer our agent's last message in the conversation below."),
+            self.env._("Reply below or by e-mail: our deadlines are paused until then."),
+        ]
+        if ticket.team_id.autoclose_days:
+            parts.append(self.env._(
+                "Without an answer within %(days)s days, the ticket is closed.", days=ticket.team_id.autoclose_days
+            ))
+        return " ".join(parts)
 
     # ------------------------------------------------------------------
     # Portal actions (called by the controller once access is checked)
     # ------------------------------------------------------------------
+
+    def _portal_nosubscribe(self):
+        """The ticket for a portal action's messages: they subscribe nobody. Odoo's
+        message_post makes the acting user a follower, and a follower keeps reading
+        the answers (by RPC, by e-mail) after losing access to the ticket (a colleague
+        switched to "own" scope, a token holder); Odoo's portal chatter avoids it the
+        same way for read-only posters (mail/controllers/thread.py)."""
+        return self.with_context(mail_create_nosubscribe=True, mail_post_autofollow=False)
 
     def _portal_can_close(self):
         self.ensure_one()
@@ -80,9 +120,12 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _portal_close(self, partner):
         """The customer closes the ticket: solved (the page then asks for a rating)."""
-        for ticket in self.sudo():
+        for ticket in self.sudo()._portal_nosubscribe():
             if not ticket._portal_can_close():
                 raise UserError(self.env._("This ticket cannot be closed."))
+            # Read by _track_template when the tracking is posted (at the transaction's
+            # end, like Odoo's own tracking data): the page asks for the rating, no e-mail.
+            self.env.cr.precommit.data.setdefault(PORTAL_CLOSED_KEY, set()).add(ticket.id)
             ticket.write({"stage_id": ticket.team_id._stage_solved().id})
             ticket.message_post(
                 body=self.env._("Closed by the customer from the portal."),
@@ -92,7 +135,7 @@ class ToperpHelpdeskTicket(models.Model):
             )
 
     def _portal_reopen(self, partner):
-        for ticket in self.sudo():
+        for ticket in self.sudo()._portal_nosubscribe():
             if not ticket._portal_can_reopen():
                 raise UserError(self.env._("This ticket cannot be reopened."))
             ticket.action_reopen()
@@ -166,10 +209,11 @@ class ToperpHelpdeskTicket(models.Model):
             self.env._("Preferred time: %(slot)s", slot=slot_label),
             topic,
         )
+        # No personal data in the summary: it is the subject of the agent's e-mail and
+        # shows in activity lists; the number is in the note, on the ticket.
         ticket.activity_schedule(
             "mail.mail_activity_data_call",
-            summary=self.env._("Call back %(name)s at %(phone)s (%(slot)s)",
-                               name=ticket.partner_id.name or "", phone=phone, slot=slot_label),
+            summary=self.env._("Call back the customer (%(slot)s)", slot=slot_label),
             note=note,
             user_id=agent.id or self.env.uid,
         )

@@ -9,6 +9,7 @@ import werkzeug.urls
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser
+from odoo.tools import file_open
 
 from . import common
 
@@ -72,6 +73,12 @@ class TestPortalScreenshots(common.PortalCase):
         })
         cls.agent.lang = "vi_VN"
         cls.agent.groups_id |= env.ref("toperp_helpdesk.group_manager")
+        # Branded as the demo is (not Odoo's "Your logo", "My Company").
+        with file_open("toperp_helpdesk/static/src/img/toperp_logo.png", "rb") as logo:
+            env.company.write({
+                "name": "TopERP", "logo": base64.b64encode(logo.read()), "phone": "0865.444.886",
+                "email": "support@toperp.vn", "website": "https://toperp.vn",
+            })
 
     def _shoot(self, url, ready, login, name):
         browser = ChromeBrowser(self, success_signal=SUCCESS)
@@ -101,11 +108,11 @@ class TestPortalScreenshots(common.PortalCase):
         self.output_dir = Path(target) if target else Path(tempfile.mkdtemp(prefix="toperp_shots_"))
         self.output_dir.mkdir(parents=True, exist_ok=True)
         shots = [
-            ("/my/tickets", "document.querySelector('.o_toperp_ticket_row')", "portal_a", "portal-ticket-list.png"),
-            (f"/my/tickets/{self.tickets[0].id}",
+            ("/my/support", "document.querySelector('.o_toperp_ticket_row')", "portal_a", "portal-ticket-list.png"),
+            (f"/my/support/{self.tickets[0].id}",
              "document.querySelector('#chatterRoot')?.shadowRoot?.querySelector('.o-mail-Message')",
              "portal_a", "portal-ticket-detail.png"),
-            ("/my/tickets/new", "document.querySelector('.o_toperp_ticket_form')", "portal_a", "portal-ticket-new.png"),
+            ("/my/support/new", "document.querySelector('.o_toperp_ticket_form')", "portal_a", "portal-ticket-new.png"),
             ("/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action",
              "document.querySelector('.o_data_row, .o_kanban_record')", "toperp_agent", "backend-ticket-queue.png"),
         ]
