@@ -7,5 +7,6 @@ from . import (
     test_security,
     test_ticket_intake,
     test_ticket_queue,
+    test_ticket_search,
     test_views,
 )

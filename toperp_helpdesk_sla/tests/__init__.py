@@ -9,4 +9,5 @@ from . import (
     test_sla_oncall,
     test_sla_policy,
     test_sla_report,
+    test_sla_time_left,
 )
