@@ -5,7 +5,7 @@ from odoo.osv import expression
 class ToperpHelpdeskTicket(models.Model):
     """How agents find a ticket among a million: the search view's Customer field."""
 
-    _inherit = "toperp.helpdesk.ticket"
+    _inherit = "toperp.helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     customer_search = fields.Char(
         string="Customer or E-mail",
