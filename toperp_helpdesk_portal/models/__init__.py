@@ -1,1 +1,1 @@
-from . import res_partner, toperp_helpdesk_stage, toperp_helpdesk_ticket
+from . import ir_http, res_partner, toperp_helpdesk_stage, toperp_helpdesk_ticket
