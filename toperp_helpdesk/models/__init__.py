@@ -19,4 +19,5 @@ from . import (  # cached_config first: other models inherit it
     toperp_helpdesk_ticket_affected_url,
     toperp_helpdesk_ticket_mail,
     toperp_helpdesk_ticket_mail_routing,
+    toperp_helpdesk_ticket_search,
 )

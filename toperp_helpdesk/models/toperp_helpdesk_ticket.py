@@ -105,7 +105,8 @@ class ToperpHelpdeskTicket(models.Model):
     )
     partner_name = fields.Char(string="Contact Name")
     partner_email = fields.Char(
-        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
+        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False, precompute=True,
+        index="trigram",  # the search view's Customer field: "customer or e-mail contains"
     )
     partner_phone = fields.Char(
         string="Contact Phone", compute="_compute_partner_contact", store=True, readonly=False, precompute=True

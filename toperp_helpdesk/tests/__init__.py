@@ -8,6 +8,7 @@ from . import (
     test_security,
     test_ticket_intake,
     test_ticket_queue,
+    test_ticket_customer_search,
     test_ticket_search,
     test_views,
 )

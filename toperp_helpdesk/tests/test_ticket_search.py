@@ -28,7 +28,7 @@ class TestTicketSearch(common.HelpdeskCase):
         tickets = self.env["toperp.helpdesk.ticket"].with_user(self.agent_1)
         domain = {
             "name": ["|", "|", ("name", "ilike", text), ("number", "ilike", text), ("description", "ilike", text)],
-            "partner_id": ["|", ("partner_id", "child_of", text), ("partner_email", "ilike", text)],
+            "partner_id": [("customer_search", "ilike", text)],
         }[field]
         return tickets.search(domain + [("id", "in", (self.login | self.invoice).ids)])
 
@@ -48,4 +48,4 @@ class TestTicketSearch(common.HelpdeskCase):
             self.env.ref("toperp_helpdesk.toperp_helpdesk_ticket_view_search").id, "search"
         )["arch"]
         self.assertIn("('description', 'ilike', self)", arch, "the Ticket field searches the description")
-        self.assertIn("('partner_id', 'child_of', raw_value)", arch)
+        self.assertIn("('customer_search', 'ilike', raw_value)", arch)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 SLA_STATES = [
@@ -82,6 +83,21 @@ class ToperpHelpdeskTicket(models.Model):
         string="SLA Breaching Soon", compute="_compute_sla_time_left", search="_search_sla_breaching_soon"
     )
 
+    def init(self):
+        # The queue (the Tickets menu: open tickets in _order, 80 a page, with the pager's
+        # count) read in index order: 0.1 ms instead of sorting every open ticket (0.2 s
+        # with 20 000 open, BENCH backend op=queue_list). Also the kanban's columns. Not a
+        # partial index: PostgreSQL cannot match "is_closed IS NOT TRUE" to the ORM's
+        # "(is_closed IS NULL OR is_closed = FALSE)". company_id included: the record
+        # rule's condition, so that the count reads the index alone.
+        self.env.cr.execute(SQL(
+            """
+            CREATE INDEX IF NOT EXISTS toperp_helpdesk_ticket_queue_index ON toperp_helpdesk_ticket
+                   (is_closed, severity_rank DESC, sla_deadline, create_date, id) INCLUDE (company_id)
+            """
+        ))
+        return super().init()
+
     @api.depends(*POLICY_FIELDS, "support_plan", "commercial_partner_id")
     def _compute_sla_policy_id(self):
         policies = self.env["toperp.helpdesk.sla.policy"]._find_for_tickets(self)
@@ -105,24 +121,35 @@ class ToperpHelpdeskTicket(models.Model):
                 ]
             ticket.sla_deadline, ticket.sla_state = sla_summary(clocks)
 
-    @api.depends("sla_deadline")
+    @api.depends("sla_deadline", "sla_state", "sla_policy_id")
     @api.depends_context("uid")
     def _compute_sla_time_left(self):
+        """From the ticket's own summary (nearest deadline, state) and its policy's working
+        hours, which its open clocks count in (``_sla_policy_values``): no read of the
+        clocks for a page of the queue (2 queries and a fifth of its time, BENCH backend
+        op=queue_list). Breaching soon: warned (``at_risk``) or due within 2 hours, as
+        ``_search_sla_breaching_soon`` finds it."""
         now = fields.Datetime.now()
+        Calendar = self.env["resource.calendar"].sudo()
+        Policy = self.env["toperp.helpdesk.sla.policy"]
         for ticket in self:
-            status = ticket.sla_status_ids.filtered(
-                lambda s, d=ticket.sla_deadline: d and s.deadline == d and not s.reached_date
-            )[:1]
-            if not status:
+            deadline = ticket.sla_deadline
+            if not deadline:
                 ticket.sla_time_left = 0.0
                 ticket.sla_breaching_soon = False
                 continue
-            clock = status._clock()
-            if status.deadline >= now:
-                ticket.sla_time_left = clock.between(now, status.deadline)
+            if ticket.sla_policy_id:
+                calendar = Calendar.browse(Policy._targets_cached(ticket.sla_policy_id.id)["calendar_id"] or ())
+            else:  # its policy deleted: the clock's own hours
+                calendar = ticket.sudo().sla_status_ids.filtered(
+                    lambda s, d=deadline: s.deadline == d and not s.reached_date
+                )[:1].calendar_id
+            clock = Calendar._toperp_clock_for(calendar)
+            if deadline >= now:
+                ticket.sla_time_left = clock.between(now, deadline)
             else:
-                ticket.sla_time_left = -clock.between(status.deadline, now)
-            ticket.sla_breaching_soon = status.warned or status.deadline <= now + BREACHING_SOON
+                ticket.sla_time_left = -clock.between(deadline, now)
+            ticket.sla_breaching_soon = ticket.sla_state == "at_risk" or deadline <= now + BREACHING_SOON
 
     def _search_sla_breaching_soon(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

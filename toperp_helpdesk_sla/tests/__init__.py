@@ -12,5 +12,6 @@ from . import (
     test_sla_policy,
     test_sla_raise,
     test_sla_report,
+    test_sla_time_left,
     test_sla_timeline,
 )
