@@ -15,6 +15,7 @@
         "data/mail_template_data.xml",
         "data/toperp_helpdesk_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_canned_response_data.xml",
         "views/toperp_helpdesk_ticket_views.xml",
         "views/toperp_helpdesk_team_views.xml",
         "views/toperp_helpdesk_config_views.xml",

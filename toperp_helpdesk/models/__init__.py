@@ -2,6 +2,7 @@ from . import (  # cached_config first: other models inherit it
     cached_config,
     ir_cron,
     mail_alias,
+    mail_canned_response,
     mail_mail,
     mail_thread,
     res_partner,
