@@ -16,6 +16,7 @@
         "views/toperp_helpdesk_ticket_views.xml",
         "views/toperp_helpdesk_stage_views.xml",
         "views/toperp_helpdesk_portal_templates.xml",
+        "views/toperp_helpdesk_portal_merge_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

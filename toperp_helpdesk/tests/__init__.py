@@ -1,11 +1,13 @@
 from . import (
     test_autoclose,
+    test_canned_responses,
     test_http_smoke,
     test_intake,
     test_intake_job,
     test_mail_gateway,
     test_security,
     test_ticket_intake,
+    test_ticket_merge,
     test_ticket_queue,
     test_views,
 )

@@ -1,1 +1,1 @@
-from . import res_partner, toperp_helpdesk_stage, toperp_helpdesk_ticket
+from . import res_partner, toperp_helpdesk_stage, toperp_helpdesk_ticket, toperp_helpdesk_ticket_merge

@@ -1,6 +1,7 @@
 from . import (
     test_portal_chatter_upload,
     test_portal_flows,
+    test_portal_merge,
     test_portal_query_count,
     test_portal_screenshots,
     test_portal_security,

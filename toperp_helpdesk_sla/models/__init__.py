@@ -7,5 +7,6 @@ from . import (
     toperp_helpdesk_sla_policy,
     toperp_helpdesk_sla_status,
     toperp_helpdesk_ticket,
+    toperp_helpdesk_ticket_merge,
     toperp_helpdesk_ticket_sla_install,
 )
