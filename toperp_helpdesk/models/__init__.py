@@ -16,6 +16,7 @@ from . import (  # cached_config first: other models inherit it
     toperp_helpdesk_stage,
     toperp_helpdesk_tag,
     toperp_helpdesk_team,
+    toperp_helpdesk_team_dashboard,
     toperp_helpdesk_ticket,
     toperp_helpdesk_ticket_mail,
     toperp_helpdesk_ticket_mail_routing,
