@@ -25,6 +25,8 @@
         "wizards/toperp_helpdesk_scope_wizard_views.xml",
         "wizards/toperp_helpdesk_ticket_merge_wizard_views.xml",
         "wizards/toperp_helpdesk_ticket_mass_wizard_views.xml",
+        "views/toperp_helpdesk_incident_views.xml",
+        "wizards/toperp_helpdesk_incident_update_wizard_views.xml",
         "views/toperp_helpdesk_ticket_desk_views.xml",
         "views/toperp_helpdesk_menus.xml",
     ],

@@ -6,6 +6,7 @@ from . import (  # cached_config first: other models inherit it
     mail_mail,
     mail_thread,
     res_partner,
+    toperp_helpdesk_incident,
     toperp_helpdesk_intake,
     toperp_helpdesk_mail_gateway,
     toperp_helpdesk_mail_quarantine,
@@ -18,7 +19,9 @@ from . import (  # cached_config first: other models inherit it
     toperp_helpdesk_team,
     toperp_helpdesk_team_dashboard,
     toperp_helpdesk_ticket,
+    toperp_helpdesk_ticket_incident,
     toperp_helpdesk_ticket_mail,
     toperp_helpdesk_ticket_mail_routing,
     toperp_helpdesk_ticket_merge,
+    toperp_helpdesk_ticket_related,
 )
