@@ -31,6 +31,11 @@
         "views/toperp_helpdesk_menus.xml",
     ],
     "demo": ["demo/toperp_helpdesk_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "toperp_helpdesk/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

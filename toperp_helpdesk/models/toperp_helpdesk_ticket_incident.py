@@ -20,7 +20,8 @@ class ToperpHelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        tickets.filtered("incident_id")._incident_linked()
+        if any(vals.get("incident_id") for vals in vals_list):
+            tickets.filtered("incident_id")._incident_linked()
         return tickets
 
     def write(self, vals):

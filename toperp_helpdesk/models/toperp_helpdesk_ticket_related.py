@@ -17,7 +17,8 @@ class ToperpHelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        tickets.filtered("related_ticket_ids")._related_mirror({})
+        if any(vals.get("related_ticket_ids") for vals in vals_list):
+            tickets.filtered("related_ticket_ids")._related_mirror({})
         return tickets
 
     def write(self, vals):

@@ -15,6 +15,7 @@ class ToperpHelpdeskTicketMergeWizard(models.TransientModel):
     commercial_partner_id = fields.Many2one(
         "res.partner", string="Customer Company", compute="_compute_survivor_id"
     )
+    ticket_count = fields.Integer(compute="_compute_survivor_id")
     survivor_id = fields.Many2one(
         "toperp.helpdesk.ticket", string="Kept Ticket", compute="_compute_survivor_id",
         help="The oldest report: the others are merged into it and closed.",
@@ -25,6 +26,7 @@ class ToperpHelpdeskTicketMergeWizard(models.TransientModel):
         for wizard in self:
             wizard.survivor_id = wizard.ticket_ids._origin._merge_survivor()
             wizard.commercial_partner_id = wizard.ticket_ids._origin[:1].commercial_partner_id
+            wizard.ticket_count = len(wizard.ticket_ids)
 
     def action_merge(self):
         self.ensure_one()
