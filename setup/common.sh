@@ -124,6 +124,27 @@ ensure_chromium() {
         die "chromium is not installed and could not be installed: browser tests cannot run"
 }
 
+ensure_postfix() {
+    # tests/test_postfix_e2e.py runs a Postfix instance of its own (loopback, private
+    # configuration and queue, stopped after): Debian's postfix, installed with debconf's
+    # "No configuration" so that no system mail server is set up or started.
+    [ -x /usr/sbin/postfix ] && return 0
+    # Installing postfix would remove another mail server (exim4, …): never do that here.
+    if [ -e /usr/sbin/sendmail ]; then
+        die "another mail server provides /usr/sbin/sendmail: install Debian's postfix by hand (the mail test needs it)"
+    fi
+    command -v debconf-set-selections >/dev/null &&
+        echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    apt_install postfix
+    [ -x /usr/sbin/postfix ] || die "postfix is not installed and could not be installed: the mail test cannot run"
+    # "No configuration" leaves no main.cf, so nothing starts; should a package script
+    # have started the system instance anyway, stop it (the test starts its own).
+    if [ -f /etc/postfix/main.cf ] && as_root postfix status >/dev/null 2>&1; then
+        log "stopping the system Postfix that the package started"
+        as_root postfix stop >&2 || true
+    fi
+}
+
 addons_path() {
     echo "$ODOO_SRC/odoo/addons,$REPO_DIR"
 }
@@ -149,6 +170,27 @@ check_log() {
         grep -E -A20 "$bad" "$1" | head -80 >&2
         die "Odoo logged errors (full log: $1)"
     fi
+}
+
+# ensure_oca_addons: OCA's helpdesk_mgmt 18.0 unpacked from its PyPI wheel into
+# $CACHE_DIR/oca-addons (exported as TOPERP_OCA_ADDONS), for the coexistence test
+# (tests/test_coexistence.py). The wheels are fetched once, the way the ticket_create
+# benchmark fetches them (tests/perf/bench_ticket_create.py: fetch_oca_addons, same cache
+# directories); later runs need no network. Nothing enters the virtualenv.
+OCA_COEXIST_REQUIREMENT="odoo-addon-helpdesk-mgmt==18.0.*"
+ensure_oca_addons() {
+    TOPERP_OCA_ADDONS="$CACHE_DIR/oca-addons"
+    export TOPERP_OCA_ADDONS
+    [ -f "$TOPERP_OCA_ADDONS/helpdesk_mgmt/__manifest__.py" ] && return 0
+    log "fetching $OCA_COEXIST_REQUIREMENT (PyPI wheel) into $TOPERP_OCA_ADDONS"
+    TOPERP_CACHE_DIR="$CACHE_DIR" pip_quiet "$VENV/bin/python" - "$REPO_DIR/tests/perf" "$OCA_COEXIST_REQUIREMENT" <<'PY' ||
+import sys
+sys.path.insert(0, sys.argv[1])
+from bench_ticket_create import fetch_oca_addons
+fetch_oca_addons([sys.argv[2]])
+PY
+        die "could not fetch $OCA_COEXIST_REQUIREMENT (needs PyPI, or a pip index serving it, once)"
+    [ -f "$TOPERP_OCA_ADDONS/helpdesk_mgmt/__manifest__.py" ] || die "no helpdesk_mgmt in $TOPERP_OCA_ADDONS"
 }
 
 ADDONS="toperp_helpdesk,toperp_helpdesk_sla,toperp_helpdesk_portal"

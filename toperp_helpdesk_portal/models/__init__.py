@@ -1,4 +1,5 @@
 from . import (
+    ir_http,
     res_partner,
     toperp_helpdesk_stage,
     toperp_helpdesk_team_dashboard,
