@@ -16,7 +16,7 @@ QUERIES = {
     "assign": 277,
     "stage": 526,
     "severity": 232,
-    "close": 8211,
+    "close": 8212,
     "out_of_scope": 5178,
 }
 
