@@ -315,7 +315,8 @@ class ToperpHelpdeskTicket(models.Model):
     @api.depends("number", "name")
     def _compute_display_name(self):
         for ticket in self:
-            ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number else ticket.name
+            # A ticket being typed has no title yet: "New", not "New False".
+            ticket.display_name = " ".join(part for part in (ticket.number, ticket.name) if part)
 
     # ------------------------------------------------------------------
     # CRUD

@@ -1,6 +1,7 @@
 from . import (
     test_autoclose,
     test_canned_responses,
+    test_customers,
     test_desk_tours,
     test_http_smoke,
     test_intake,
