@@ -17,6 +17,8 @@
         "views/toperp_helpdesk_ticket_views.xml",
         "views/toperp_helpdesk_stage_views.xml",
         "views/toperp_helpdesk_portal_templates.xml",
+        "views/toperp_helpdesk_portal_merge_templates.xml",
+        "views/toperp_helpdesk_dashboard_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

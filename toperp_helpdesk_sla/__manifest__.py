@@ -23,6 +23,7 @@
         "wizards/toperp_helpdesk_holiday_wizard_views.xml",
         "views/resource_calendar_views.xml",
         "report/toperp_helpdesk_sla_report_views.xml",
+        "views/toperp_helpdesk_team_dashboard_views.xml",
         "views/toperp_helpdesk_sla_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -2,6 +2,7 @@ from . import (
     test_portal_chatter_upload,
     test_portal_first_week,
     test_portal_flows,
+    test_portal_merge,
     test_portal_query_count,
     test_portal_screenshots,
     test_portal_security,

@@ -9,7 +9,9 @@ from . import (
     toperp_helpdesk_sla_policy,
     toperp_helpdesk_sla_status,
     toperp_helpdesk_sla_timeline,
+    toperp_helpdesk_team_dashboard,
     toperp_helpdesk_ticket,
+    toperp_helpdesk_ticket_merge,
     toperp_helpdesk_ticket_oncall,
     toperp_helpdesk_ticket_sla_install,
 )

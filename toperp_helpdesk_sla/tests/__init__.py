@@ -8,6 +8,7 @@ from . import (
     test_sla_holidays,
     test_sla_install,
     test_sla_lifecycle,
+    test_sla_merge,
     test_sla_oncall,
     test_sla_policy,
     test_sla_raise,
