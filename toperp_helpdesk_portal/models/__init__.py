@@ -1,1 +1,10 @@
-from . import res_partner, toperp_helpdesk_stage, toperp_helpdesk_ticket
+from . import (
+    chatbot_script_answer,
+    chatbot_script_step,
+    discuss_channel,
+    im_livechat_channel,
+    res_partner,
+    toperp_helpdesk_stage,
+    toperp_helpdesk_team,
+    toperp_helpdesk_ticket,
+)
