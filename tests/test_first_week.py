@@ -131,7 +131,9 @@ class TestFirstWeek(common.HelpdeskCase):
     # ------------------------------------------------------------------
 
     def test_suspended_customer_gets_the_policy_not_a_deadline(self):
-        self.customer_company.write({"toperp_support_suspended": True, "toperp_suspension_reason": "Chưa thanh toán phí"})
+        self.customer_company.write(
+            {"toperp_support_suspended": True, "toperp_suspension_reason": "Chưa thanh toán phí"}
+        )
         ticket = self.new_email_ticket("html_only.eml", subject="Không lưu được phiếu nhập kho")
         self.assertTrue(ticket.support_suspended)
         self.assertNotEqual(ticket.stage_id, self.stage_waiting, "the customer is not asked for details")

@@ -17,4 +17,5 @@ from . import (  # cached_config first: other models inherit it
     toperp_helpdesk_team,
     toperp_helpdesk_ticket,
     toperp_helpdesk_ticket_mail,
+    toperp_helpdesk_ticket_mail_routing,
 )

@@ -161,7 +161,9 @@ class TestPortalSecurity(common.PortalCase):
                           "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
         })
         self.assertNotIn("error", answer)
-        message = self.ticket_a.message_ids[:1]
+        # (the acknowledgement the customer's first message triggers comes after it)
+        message = self.ticket_a.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        self.assertIn("ok", message.body)
         self.assertEqual(message.author_id, self.user_a.partner_id)
         self.assertNotIn("<script", message.body)
         self.assertNotIn("onerror", message.body)
