@@ -176,10 +176,12 @@ class DiscussChannel(models.Model):
             vals["user_id"] = operator.id
         vals.update(values or {})
         ticket = Ticket.create(vals)
+        # Copies pending on the composer, created by the current user: message_post
+        # moves them onto the ticket, also when the visitor (public user) is the bot's.
         attachments = self.env["ir.attachment"].sudo()
         for message, _role in conversation:
             for attachment in message.attachment_ids:
-                attachments |= attachment.sudo().copy({"res_model": ticket._name, "res_id": ticket.id})
+                attachments |= attachment.sudo().copy({"res_model": "mail.compose.message", "res_id": 0})
         tz = customer.tz or self.env.user.tz or "Asia/Ho_Chi_Minh"
         ticket.message_post(
             body=self._toperp_transcript(conversation, tz),

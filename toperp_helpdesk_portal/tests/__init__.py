@@ -1,4 +1,5 @@
 from . import (
+    test_livechat_chatbot,
     test_livechat_ticket,
     test_portal_chatter_upload,
     test_portal_flows,
