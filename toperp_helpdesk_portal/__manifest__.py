@@ -18,10 +18,12 @@
         "views/toperp_helpdesk_stage_views.xml",
         "views/toperp_helpdesk_portal_templates.xml",
         "views/im_livechat_views.xml",
+        "views/support_page_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [
             "toperp_helpdesk_portal/static/src/js/ticket_form.js",
+            "toperp_helpdesk_portal/static/src/js/support_page.js",
             "toperp_helpdesk_portal/static/src/scss/portal.scss",
         ],
         "web.assets_backend": [

@@ -7,4 +7,5 @@ from . import (
     test_portal_screenshots,
     test_portal_security,
     test_portal_tours,
+    test_support_page,
 )
