@@ -181,3 +181,41 @@ class TestLivechatTicket(LivechatCase):
         self.authenticate(self.user_b.login, self.user_b.login)
         page = self.url_open(f"/my/tickets/{ticket.id}")
         self.assertNotIn(ticket.name, page.text, "nor reach its ticket")
+
+
+class TestLivechatAccess(LivechatCase):
+    """A second visitor (guest or portal user) tries every chat route on the first
+    visitor's conversation."""
+
+    def test_other_visitor_reaches_nothing_through_chat_routes(self):
+        self._online(self.agent)
+        channel = self._open_chat(anonymous_name="Khách A")
+        self._say(channel, "Số hợp đồng của tôi là HD-A-777, email a@khach.example.com")
+        channel.with_user(self.agent).execute_command_ticket(body="/ticket Hợp đồng A")
+        ticket = channel.toperp_ticket_ids
+        self.assertTrue(ticket)
+        for intruder in (None, self.user_b):
+            self._open_chat(intruder, anonymous_name="Khách B")  # their own conversation and guest
+            calls = [
+                ("/discuss/channel/messages", {"channel_id": channel.id}),
+                ("/mail/message/post", {"thread_model": "discuss.channel", "thread_id": channel.id,
+                                        "post_data": {"body": "xin chào", "message_type": "comment"}}),
+                ("/chatbot/step/trigger", {"channel_id": channel.id}),
+                ("/chatbot/restart", {"channel_id": channel.id, "chatbot_script_id": 1}),
+                ("/mail/thread/data", {"thread_model": "toperp.helpdesk.ticket", "thread_id": ticket.id,
+                                       "request_list": ["followers", "attachments"]}),
+                ("/mail/thread/messages", {"thread_model": "toperp.helpdesk.ticket", "thread_id": ticket.id}),
+            ]
+            for route, params in calls:
+                answer = self._jsonrpc(route, params)
+                self.assertNotIn("HD-A-777", str(answer), route)
+                self.assertNotIn("a@khach.example.com", str(answer), route)
+            response = self._post(
+                "/mail/attachment/upload",
+                {"thread_id": channel.id, "thread_model": "discuss.channel"},
+                files={"ufile": ("x.png", PNG, "image/png")},
+            )
+            self.assertNotEqual(response.status_code, 200, "no upload into another's conversation")
+        self.assertEqual(len(channel.message_ids.filtered(lambda m: "xin chào" in (m.body or ""))), 0)
+        self.assertEqual(channel.channel_member_ids.mapped("partner_id") & self.user_b.partner_id,
+                         self.env["res.partner"])
