@@ -34,3 +34,15 @@ class TestPortalTours(common.PortalCase):
     def test_validation_tour(self):
         self.start_tour("/my/tickets/new", "toperp_portal_validation", login="portal_a")
         self.assertFalse(self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)]))
+
+    def test_support_page_chatbot_tour(self):
+        # Nobody online: the chatbot of the "Hỗ trợ TopERP" channel answers.
+        self.start_tour("/support", "toperp_support_chatbot", timeout=180)
+        ticket = self.Ticket.search([("channel", "=", "chat")])
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.name, "Cannot log in to the system")
+        self.assertEqual(ticket.severity_id, self.severity_high)
+        self.assertEqual(ticket.partner_id.email, "nam@khach.example.com")
+        self.assertIn("https://www.loom.com/share/feedc0ffee", ticket.media_urls)
+        self.assertTrue(ticket.is_complete)
+        self.assertTrue(ticket.chat_channel_id.message_ids.filtered(lambda m: ticket.number in (m.body or "")))
