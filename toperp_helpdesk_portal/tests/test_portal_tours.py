@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from . import common
+from .test_livechat_ticket import LivechatCase
 
 
 @tagged("post_install", "-at_install")
@@ -46,3 +47,22 @@ class TestPortalTours(common.PortalCase):
         self.assertIn("https://www.loom.com/share/feedc0ffee", ticket.media_urls)
         self.assertTrue(ticket.is_complete)
         self.assertTrue(ticket.chat_channel_id.message_ids.filtered(lambda m: ticket.number in (m.body or "")))
+
+
+@tagged("post_install", "-at_install")
+class TestLivechatTours(LivechatCase):
+    def test_operator_ticket_command_tour(self):
+        self._online(self.agent)
+        channel = self._open_chat(self.user_a)
+        self._say(channel, "Hello, I cannot print the sales invoice: Sales > Invoices > Print shows a blank page")
+        self._operator_says(channel, "Hello, which browser do you use?")
+        self.start_tour(
+            f"/odoo/discuss?active_id=discuss.channel_{channel.id}", "toperp_operator_ticket_command",
+            login=self.agent.login, timeout=120,
+        )
+        ticket = channel.toperp_ticket_ids
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.name, "Cannot print the sales invoice")
+        self.assertEqual(ticket.partner_id, self.user_a.partner_id)
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertTrue(ticket.first_response_date)

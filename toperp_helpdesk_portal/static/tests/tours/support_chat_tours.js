@@ -36,3 +36,27 @@ registry.category("web_tour.tours").add("toperp_support_chatbot", {
         { content: "The visitor reads the ticket number", trigger: botSays("registered as ticket HD") },
     ],
 });
+
+/** The operator, in Discuss, turns the customer's chat into a ticket with /ticket. */
+registry.category("web_tour.tours").add("toperp_operator_ticket_command", {
+    steps: () => [
+        { trigger: ".o-mail-Discuss .o-mail-Message:contains(print the sales invoice)" },
+        { trigger: ".o-mail-Discuss .o-mail-Composer-input", run: "edit /ticket Cannot print the sales invoice" },
+        { trigger: ".o-mail-Discuss .o-mail-Composer-send:enabled", run: "click" },
+        {
+            content: "The command is sent (the composer empties once the server answered)",
+            trigger: ".o-mail-Discuss .o-mail-Composer-input",
+            async run() {
+                const input = this.anchor;
+                await new Promise((resolve) => {
+                    const interval = setInterval(() => {
+                        if (!input.value) {
+                            clearInterval(interval);
+                            resolve();
+                        }
+                    }, 100);
+                });
+            },
+        },
+    ],
+});
