@@ -124,6 +124,27 @@ ensure_chromium() {
         die "chromium is not installed and could not be installed: browser tests cannot run"
 }
 
+ensure_postfix() {
+    # tests/test_postfix_e2e.py runs a Postfix instance of its own (loopback, private
+    # configuration and queue, stopped after): Debian's postfix, installed with debconf's
+    # "No configuration" so that no system mail server is set up or started.
+    [ -x /usr/sbin/postfix ] && return 0
+    # Installing postfix would remove another mail server (exim4, …): never do that here.
+    if [ -e /usr/sbin/sendmail ]; then
+        die "another mail server provides /usr/sbin/sendmail: install Debian's postfix by hand (the mail test needs it)"
+    fi
+    command -v debconf-set-selections >/dev/null &&
+        echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    apt_install postfix
+    [ -x /usr/sbin/postfix ] || die "postfix is not installed and could not be installed: the mail test cannot run"
+    # "No configuration" leaves no main.cf, so nothing starts; should a package script
+    # have started the system instance anyway, stop it (the test starts its own).
+    if [ -f /etc/postfix/main.cf ] && as_root postfix status >/dev/null 2>&1; then
+        log "stopping the system Postfix that the package started"
+        as_root postfix stop >&2 || true
+    fi
+}
+
 addons_path() {
     echo "$ODOO_SRC/odoo/addons,$REPO_DIR"
 }

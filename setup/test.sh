@@ -14,6 +14,7 @@ cd "$REPO_DIR"
 ensure_venv
 ensure_postgres
 ensure_chromium
+ensure_postfix
 
 if [ -z "${SKIP_LINT:-}" ]; then
     log "lint: ruff"
