@@ -28,8 +28,9 @@ class DiscussChannel(models.Model):
     # Commands
     # ------------------------------------------------------------------
 
-    def execute_command_ticket(self, **kwargs):
-        """``/ticket <title>`` typed by a helpdesk agent taking part in the conversation."""
+    def _toperp_check_operator(self):
+        """The current user, when a helpdesk agent taking part in this live chat (the
+        commands are RPCs any logged-in user could call on any conversation)."""
         self.ensure_one()
         user = self.env.user
         if (
@@ -38,8 +39,13 @@ class DiscussChannel(models.Model):
             or not user.has_group("toperp_helpdesk.group_user")
         ):
             raise AccessError(
-                self.env._("Only a helpdesk agent taking part in this live chat can open a ticket from it.")
+                self.env._("Only a helpdesk agent taking part in this live chat can use this command.")
             )
+        return user
+
+    def execute_command_ticket(self, **kwargs):
+        """``/ticket <title>`` typed by a helpdesk agent taking part in the conversation."""
+        user = self._toperp_check_operator()
         text = html2plaintext(kwargs.get("body") or "").strip()
         title = text[len(TICKET_COMMAND):].strip() if text.startswith(TICKET_COMMAND) else text
         if not title:
@@ -59,6 +65,36 @@ class DiscussChannel(models.Model):
             else:
                 msg = self.env._("Ticket %(link)s opened from this conversation.", link=ticket._get_html_link())
         user._bus_send_transient_message(self, msg)
+
+    def execute_command_customer(self, **kwargs):
+        """``/customer``: who the visitor is, for the operator only (a transient
+        message): name, company, support plan, service types and open tickets."""
+        user = self._toperp_check_operator()
+        user._bus_send_transient_message(self, self._toperp_customer_summary())
+
+    def _toperp_customer_summary(self):
+        customer = self._toperp_visitor_partner(self._toperp_conversation())
+        if not customer:
+            return self.env._("An anonymous visitor: no e-mail address given yet.")
+        company = customer.commercial_partner_id
+        plan = dict(company._fields["toperp_support_plan"]._description_selection(self.env)).get(
+            company.toperp_support_plan, ""
+        )
+        tickets = self.env["toperp.helpdesk.ticket"].search(
+            [("commercial_partner_id", "=", company.id), ("is_closed", "=", False)], limit=10
+        )
+        lines = [
+            self.env._("Customer: %(name)s (%(company)s)", name=customer.name, company=company.name),
+            self.env._("Support plan: %(plan)s", plan=plan or "-"),
+            self.env._(
+                "Service types: %(types)s", types=", ".join(company.toperp_service_type_ids.mapped("name")) or "-"
+            ),
+            self.env._("Open tickets: %(count)s", count=len(tickets)),
+        ]
+        body = Markup("<br/>").join(lines)
+        if tickets:
+            body += Markup("<br/>") + Markup(", ").join(ticket._get_html_link() for ticket in tickets)
+        return body
 
     # ------------------------------------------------------------------
     # Reading the conversation

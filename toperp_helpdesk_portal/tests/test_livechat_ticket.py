@@ -123,6 +123,20 @@ class TestLivechatTicket(LivechatCase):
         self.assertEqual(told.author_id, self.agent.partner_id, "the visitor sees the number in the chat")
         self.assertIn(ticket.access_url, told.body, "a portal customer gets the link")
 
+    def test_operator_knows_the_portal_customer(self):
+        self.company_a.toperp_support_plan = "priority"
+        self._ticket(self.user_a2, "Báo cáo công nợ sai")
+        self._online(self.agent)
+        channel = self._open_chat(self.user_a)
+        self._say(channel, "Chào anh")
+        summary = channel.with_user(self.agent)._toperp_customer_summary()
+        self.assertIn("Alice A (Công ty A)", summary)
+        self.assertIn("Priority", summary)
+        self.assertIn(self.saas.name, summary)
+        self.assertIn("Báo cáo công nợ sai", summary, "the company's open tickets")
+        with self.assertRaises(AccessError):
+            channel.with_user(self.user_a).execute_command_customer(body="/customer")
+
     def test_anonymous_visitor_gives_email(self):
         self._online(self.agent)
         channel = self._open_chat()

@@ -6,3 +6,9 @@ registry.category("discuss.channel_commands").add("ticket", {
     help: _t("Turn this conversation into a support ticket (/ticket title)"),
     methodName: "execute_command_ticket",
 });
+
+registry.category("discuss.channel_commands").add("customer", {
+    channel_types: ["livechat"],
+    help: _t("Who the visitor is: company, plan, service types, open tickets (/customer)"),
+    methodName: "execute_command_customer",
+});
