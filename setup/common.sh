@@ -172,6 +172,27 @@ check_log() {
     fi
 }
 
+# ensure_oca_addons: OCA's helpdesk_mgmt 18.0 unpacked from its PyPI wheel into
+# $CACHE_DIR/oca-addons (exported as TOPERP_OCA_ADDONS), for the coexistence test
+# (tests/test_coexistence.py). The wheels are fetched once, the way the ticket_create
+# benchmark fetches them (tests/perf/bench_ticket_create.py: fetch_oca_addons, same cache
+# directories); later runs need no network. Nothing enters the virtualenv.
+OCA_COEXIST_REQUIREMENT="odoo-addon-helpdesk-mgmt==18.0.*"
+ensure_oca_addons() {
+    TOPERP_OCA_ADDONS="$CACHE_DIR/oca-addons"
+    export TOPERP_OCA_ADDONS
+    [ -f "$TOPERP_OCA_ADDONS/helpdesk_mgmt/__manifest__.py" ] && return 0
+    log "fetching $OCA_COEXIST_REQUIREMENT (PyPI wheel) into $TOPERP_OCA_ADDONS"
+    TOPERP_CACHE_DIR="$CACHE_DIR" pip_quiet "$VENV/bin/python" - "$REPO_DIR/tests/perf" "$OCA_COEXIST_REQUIREMENT" <<'PY' ||
+import sys
+sys.path.insert(0, sys.argv[1])
+from bench_ticket_create import fetch_oca_addons
+fetch_oca_addons([sys.argv[2]])
+PY
+        die "could not fetch $OCA_COEXIST_REQUIREMENT (needs PyPI, or a pip index serving it, once)"
+    [ -f "$TOPERP_OCA_ADDONS/helpdesk_mgmt/__manifest__.py" ] || die "no helpdesk_mgmt in $TOPERP_OCA_ADDONS"
+}
+
 ADDONS="toperp_helpdesk,toperp_helpdesk_sla,toperp_helpdesk_portal"
 # Only the addons that exist in this checkout (the project grows addon by addon).
 present_addons() {

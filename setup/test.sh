@@ -15,6 +15,7 @@ ensure_venv
 ensure_postgres
 ensure_chromium
 ensure_postfix
+ensure_oca_addons
 
 if [ -z "${SKIP_LINT:-}" ]; then
     log "lint: ruff"

@@ -43,7 +43,6 @@ from . import mail_server
 from .scale import harness
 
 REPO = Path(__file__).resolve().parent.parent
-MAILGATE = REPO / "setup" / "mailgate.sh"
 MAIL_USER = "nobody"  # the pipe's user= in the test; production: the Odoo system user
 TIMEOUT = 180
 TITLE = "Không in được hóa đơn bán hàng"
@@ -100,7 +99,7 @@ class TestPostfixEndToEnd(BaseCase):
         mailgate_env = cls._mail_user_install(port)
         cls.postfix = mail_server.Postfix(
             cls.workdir / "mail", port, cls.support,
-            ["/usr/bin/env", *mailgate_env, str(MAILGATE)], MAIL_USER,
+            ["/usr/bin/env", *mailgate_env, str(cls.mailgate)], MAIL_USER,
             mailboxes=[cls.customer, cls.other_customer], catchall_domains=[cls.staff_domain],
         )
         cls.addClassCleanup(cls.postfix.stop)
@@ -116,11 +115,18 @@ class TestPostfixEndToEnd(BaseCase):
         the virtualenv (a copy made of hard links: root's home is closed to others),
         Odoo's data directory (the filestore) and the configuration; returns the
         environment of the pipe's command."""
-        for path in (REPO, Path(odoo.__file__).resolve().parent.parent):
-            if not mail_server.reachable_by_others(path):
-                raise RuntimeError(f"{MAIL_USER} cannot reach {path}: clone where other users can read")
+        odoo_src = Path(odoo.__file__).resolve().parent.parent
+        if not mail_server.reachable_by_others(odoo_src):
+            raise RuntimeError(f"{MAIL_USER} cannot reach {odoo_src}: put Odoo where other users can read")
         home = cls.workdir / "mailgate"
         home.mkdir()
+        repo = REPO
+        if not mail_server.reachable_by_others(REPO):
+            # A clone under a directory closed to others (root's home): the pipe's user
+            # runs a copy of it (hard links), as production installs the code for it.
+            repo = home / "repo"
+            mail_server.copy_tree_as_links(REPO, repo, ignore=shutil.ignore_patterns(".git"))
+        cls.mailgate = repo / "setup" / "mailgate.sh"
         venv, python_env = mail_server.python_for_others(home)
         data_dir = cls.mailgate_data_dir = home / "data"
         data_dir.mkdir()
@@ -128,7 +134,7 @@ class TestPostfixEndToEnd(BaseCase):
         os.chown(data_dir, user.pw_uid, user.pw_gid)
         conf = home / "odoo.conf"
         rc = Path(odoo.tools.config.rcfile).read_text(encoding="utf-8")
-        rc = re.sub(r"(?m)^(data_dir|logfile|smtp_server|smtp_port)\s*=.*\n", "", rc)
+        rc = re.sub(r"(?m)^(data_dir|logfile|smtp_server|smtp_port)\s*=.*\n", "", rc).replace(str(REPO), str(repo))
         conf.write_text(
             rc.rstrip("\n") + f"\ndata_dir = {data_dir}\nlogfile =\nsmtp_server = 127.0.0.1\nsmtp_port = {smtp_port}\n",
             encoding="utf-8",

@@ -11,6 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/toperp_helpdesk_portal_security.xml",
+        "security/mail_notification_security.xml",
         "data/mail_template_data.xml",
         "data/toperp_helpdesk_portal_data.xml",
         "data/im_livechat_channel_data.xml",

@@ -15,9 +15,9 @@
    SQL time and remaining time;
 3. logs the contacts in (``/web/login``, one ``requests`` session each), warms every
    worker up (not timed), then sends ``--requests`` GET requests from ``--concurrency``
-   client threads (each thread owns its users' sessions): ``/my/tickets`` on pages 1 to
+   client threads (each thread owns its users' sessions): ``/my/support`` on pages 1 to
    the last, the three sorts, the three filters, a search now and then; ticket pages
-   ``/my/tickets/<id>``; the ``/my`` home with its counters call. A deterministic mix
+   ``/my/support/<id>``; the ``/my`` home with its counters call. A deterministic mix
    (``--seed``). The run stops after ``--max-seconds`` even when requests are left;
 4. stops the server and deletes what step 1 created (unless ``--keep-data``).
 
@@ -330,15 +330,15 @@ def plan(data, count, users, seed):
             sortby, filterby = rng.choice(sortings), rng.choice(filters)
             if filterby != "all":
                 page = min(page, max(1, pages // (4 if filterby == "open" else 2)))
-            path = "/my/tickets" + (f"/page/{page}" if page > 1 else "") + f"?sortby={sortby}&filterby={filterby}"
+            path = "/my/support" + (f"/page/{page}" if page > 1 else "") + f"?sortby={sortby}&filterby={filterby}"
             result.append((user, "list", path, "o_toperp_ticket_row"))
         elif draw < 0.52:
             search = rng.choice(SEARCHES)
-            result.append((user, "search", f"/my/tickets?search={search}&filterby=all",
+            result.append((user, "search", f"/my/support?search={search}&filterby=all",
                            "o_toperp_ticket_search"))
         elif draw < 0.92:
             ticket_id = rng.choice(data["ticket_ids"])
-            result.append((user, "ticket", f"/my/tickets/{ticket_id}", data["numbers"][ticket_id]))
+            result.append((user, "ticket", f"/my/support/{ticket_id}", data["numbers"][ticket_id]))
         else:
             result.append((user, "home", "/my", "o_portal_my_home"))
     return result
@@ -417,10 +417,10 @@ def server_times(lines):
 def kind_of(method, path):
     if method == "POST" and path.startswith("/my/counters"):
         return "counters"
-    if path.startswith("/my/tickets/") and path.split("?")[0].rsplit("/", 1)[-1].isdigit() \
+    if path.startswith("/my/support/") and path.split("?")[0].rsplit("/", 1)[-1].isdigit() \
             and "/page/" not in path:
         return "ticket"
-    if path.startswith("/my/tickets"):
+    if path.startswith("/my/support"):
         return "search" if "search=" in path and "search=&" not in path else "list"
     if path.split("?")[0] in ("/my", "/my/home"):
         return "home"
@@ -478,7 +478,7 @@ def main(argv=None):
             if path == "/my":
                 counters_call(sessions[user], server.url)
         for user in range(min(2, args.users)):
-            answer = sessions[user].get(f"{server.url}/my/tickets/{data['foreign_ids'][0]}", timeout=120,
+            answer = sessions[user].get(f"{server.url}/my/support/{data['foreign_ids'][0]}", timeout=120,
                                         allow_redirects=False)
             if answer.status_code != 303:
                 raise RuntimeError(f"another company's ticket answered {answer.status_code}: a leak")

@@ -102,16 +102,21 @@ class ToperpHelpdeskMaintenance(models.Model):
         return self.search(domain, limit=1, order="date_start")
 
     @api.model
-    def _get_banner_windows(self, moment, days_ahead=7):
-        """Announced windows active at ``moment`` or starting within ``days_ahead`` days."""
-        return self.search(
-            [
-                ("announced_date", "!=", False),
-                ("date_end", ">=", moment),
-                ("date_start", "<=", fields.Datetime.add(moment, days=days_ahead)),
-            ],
-            order="date_start",
-        )
+    def _get_banner_windows(self, moment, days_ahead=7, company=None, service_types=None):
+        """Announced windows active at ``moment`` or starting within ``days_ahead`` days.
+        With ``company`` and/or ``service_types`` (a customer's), only the windows that
+        concern them: of every company or that company, of every service or one of
+        those service types (none: only the windows of every service)."""
+        domain = [
+            ("announced_date", "!=", False),
+            ("date_end", ">=", moment),
+            ("date_start", "<=", fields.Datetime.add(moment, days=days_ahead)),
+        ]
+        if company is not None:
+            domain += [("company_id", "in", [company.id, False])]
+        if service_types is not None:
+            domain += ["|", ("service_type_ids", "=", False), ("service_type_ids", "in", service_types.ids)]
+        return self.search(domain, order="date_start")
 
     def action_view_tickets(self):
         self.ensure_one()

@@ -43,6 +43,7 @@ ALLOWED_EXTENSIONS = {
     "txt": "text/plain",
     "log": "text/plain",
 }
+NUL = "\x00"
 CALLBACK_SLOTS = ("asap", "morning", "afternoon", "tomorrow_morning", "tomorrow_afternoon")
 
 
@@ -53,9 +54,12 @@ class ToperpHelpdeskPortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
-        # sudo: maintenance windows - only announced windows, a public notice.
-        values["toperp_maintenance_windows"] = (
-            request.env["toperp.helpdesk.maintenance"].sudo()._get_banner_windows(fields.Datetime.now())
+        # sudo: maintenance windows - only the announced windows concerning this customer:
+        # of every company or the user's, of every service or one the customer uses.
+        user = request.env.user
+        service_types = user.partner_id.commercial_partner_id.sudo().toperp_service_type_ids
+        values["toperp_maintenance_windows"] = request.env["toperp.helpdesk.maintenance"].sudo()._get_banner_windows(
+            fields.Datetime.now(), company=user.company_id, service_types=service_types
         )
         values["toperp_tz"] = self._toperp_tz()
         values["toperp_now"] = fields.Datetime.now()
@@ -67,6 +71,18 @@ class ToperpHelpdeskPortal(CustomerPortal):
             Ticket = request.env[TICKET_MODEL]
             values["toperp_ticket_count"] = Ticket.search_count([]) if Ticket.has_access("read") else 0
         return values
+
+    def _toperp_nul_error(self):
+        """The field error for a value holding a NUL byte: PostgreSQL refuses the byte
+        in a text (psycopg2 raises ValueError, an HTTP 500), so such input is refused
+        here, as a field error in the customer's language."""
+        return request.env._("This field contains an invalid (NUL) character: please type it again.")
+
+    def _toperp_nul_errors(self, post, keys, errors):
+        """Set the NUL error on each field of ``keys`` whose value in ``post`` holds one."""
+        for key in keys:
+            if NUL in (post.get(key) or ""):
+                errors[key] = self._toperp_nul_error()
 
     def _toperp_tz(self):
         user = request.env.user
@@ -117,18 +133,21 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return []
         return ["|", "|", ("number", "ilike", search), ("name", "ilike", search), ("description", "ilike", search)]
 
-    @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user", website=True)
-    def portal_my_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
+    @http.route(["/my/support", "/my/support/page/<int:page>"], type="http", auth="user", website=True)
+    def toperp_portal_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
         Ticket = request.env[TICKET_MODEL]
         sortings = self._toperp_ticket_sortings()
         filters = self._toperp_ticket_filters()
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
+        search_error = NUL in (search or "") and self._toperp_nul_error()
+        if search_error:
+            search = search.replace(NUL, "")
         domain = filters[filterby]["domain"] + self._toperp_ticket_search_domain(search)
 
         total = Ticket.search_count(domain)
         pager = portal_pager(
-            url="/my/tickets",
+            url="/my/support",
             url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
             total=total,
             page=page,
@@ -141,13 +160,14 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values.update({
             "tickets": tickets,
             "page_name": "toperp_tickets",
-            "default_url": "/my/tickets",
+            "default_url": "/my/support",
             "pager": pager,
             "searchbar_sortings": sortings,
             "sortby": sortby,
             "searchbar_filters": filters,
             "filterby": filterby,
             "search": search or "",
+            "search_error": search_error,
             "format_datetime": self._toperp_datetime_formatter(),
         })
         return request.render("toperp_helpdesk_portal.portal_my_tickets", values)
@@ -176,8 +196,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             url += f"#{anchor}"
         return url
 
-    @http.route(["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True)
-    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>"], type="http", auth="public", website=True)
+    def toperp_portal_ticket(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -205,6 +225,9 @@ class ToperpHelpdeskPortal(CustomerPortal):
             ),
             "toperp_message": kw.get("message"),
             "toperp_error": kw.get("toperp_error"),
+            "feedback_error": request.env._(
+                "Your comment contains an invalid (NUL) character: please type it again."
+            ),
         })
         # Chatter: the token lets the portal chatter read and post for this ticket only.
         values = self._get_page_view_values(
@@ -213,8 +236,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         values["token"] = access_token or ticket_sudo._portal_ensure_token()
         return request.render("toperp_helpdesk_portal.portal_my_ticket", values)
 
-    @http.route(["/my/tickets/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_close(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_close(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -225,8 +248,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, toperp_error="close"))
         return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, anchor="rating"))
 
-    @http.route(["/my/tickets/<int:ticket_id>/reopen"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_reopen(self, ticket_id, access_token=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/reopen"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_reopen(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
@@ -237,12 +260,16 @@ class ToperpHelpdeskPortal(CustomerPortal):
             return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token, toperp_error="reopen"))
         return request.redirect(self._toperp_ticket_url(ticket_sudo, access_token))
 
-    @http.route(["/my/tickets/<int:ticket_id>/rate"], type="http", auth="public", methods=["POST"], website=True)
-    def portal_ticket_rate(self, ticket_id, access_token=None, rate=None, feedback=None, **kw):
+    @http.route(["/my/support/<int:ticket_id>/rate"], type="http", auth="public", methods=["POST"], website=True)
+    def toperp_portal_ticket_rate(self, ticket_id, access_token=None, rate=None, feedback=None, **kw):
         try:
             ticket_sudo = self._toperp_ticket_check_access(ticket_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if NUL in (feedback or ""):
+            return request.redirect(
+                self._toperp_ticket_url(ticket_sudo, access_token, anchor="rating", toperp_error="feedback")
+            )
         try:
             rate = int(rate or 0)
         except ValueError:
@@ -376,8 +403,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             )
         return html
 
-    @http.route(["/my/tickets/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
-    def portal_ticket_new(self, **post):
+    @http.route(["/my/support/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def toperp_portal_ticket_new(self, **post):
         if request.httprequest.method != "POST":
             values = {}
             service_types = self._toperp_service_types()
@@ -387,7 +414,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         errors = {}
         uploads = self._toperp_read_uploads(request.httprequest.files.getlist("attachments"), errors)
         clean = self._toperp_validate_ticket(post, len(uploads), errors)
-        kept = {key: post.get(key) or "" for key in
+        self._toperp_nul_errors(post, ("name", "description", "affected_url", "video_url"), errors)
+        kept = {key: (post.get(key) or "").replace(NUL, "") for key in
                 ("name", "description", "affected_url", "video_url", "severity_id", "service_type_id")}
         if errors:
             values = self._toperp_form_values(kept, errors, had_files=bool(uploads))
@@ -451,8 +479,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
         })
         return layout
 
-    @http.route(["/my/tickets/callback"], type="http", auth="user", methods=["GET", "POST"], website=True)
-    def portal_ticket_callback(self, **post):
+    @http.route(["/my/support/callback"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def toperp_portal_ticket_callback(self, **post):
         env = request.env
         user = env.user
         if request.httprequest.method != "POST":
@@ -471,6 +499,8 @@ class ToperpHelpdeskPortal(CustomerPortal):
             errors["topic"] = env._("Please tell us briefly what the call is about.")
         elif len(kept["topic"]) > TEXT_MAX_LENGTH:
             errors["topic"] = env._("The topic is too long.")
+        self._toperp_nul_errors(kept, ("phone", "topic"), errors)
+        kept = {key: value.replace(NUL, "") for key, value in kept.items()}
         if errors:
             return request.render(
                 "toperp_helpdesk_portal.portal_ticket_callback", self._toperp_callback_values(kept, errors)

@@ -186,7 +186,7 @@ class ToperpSupportPage(http.Controller):
         env = request.env
         if not env.user._is_public():
             # Logged-in customers have the portal form, which knows their company.
-            return request.redirect("/my/tickets/callback")
+            return request.redirect("/my/support/callback")
         kept = {key: (post.get(key) or "").strip() for key in ("name", "phone", "company", "slot", "topic")}
         if post.get(HONEYPOT_FIELD):
             # Filled by a robot (the field is hidden to people): thank it, create nothing.

@@ -3,6 +3,7 @@ from . import (
     chatbot_script_step,
     discuss_channel,
     im_livechat_channel,
+    ir_http,
     res_partner,
     toperp_helpdesk_stage,
     toperp_helpdesk_team,

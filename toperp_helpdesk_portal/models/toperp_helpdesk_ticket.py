@@ -31,7 +31,7 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _compute_access_url(self):
         for ticket in self:
-            ticket.access_url = f"/my/tickets/{ticket.id}"
+            ticket.access_url = f"/my/support/{ticket.id}"
 
     # ------------------------------------------------------------------
     # Rating
@@ -49,11 +49,15 @@ class ToperpHelpdeskTicket(models.Model):
             return res
         template = self.env.ref("toperp_helpdesk_portal.mail_template_ticket_rating", raise_if_not_found=False)
         if template:
-            options = res["stage_id"][1] if "stage_id" in res else {
+            options = dict(res["stage_id"][1]) if "stage_id" in res else {
                 "auto_delete_keep_log": False,
-                "subtype_id": self.env.ref("mail.mt_comment").id,
                 "email_layout_xmlid": "mail.mail_notification_light",
             }
+            # A note addressed to the customer (the template's partner_to), as
+            # rating.mixin's rating_send_request and project.task send theirs: the links
+            # rate in the customer's name, so followers (colleagues, Cc'd people) and the
+            # portal chatter must not get them.
+            options["subtype_id"] = self.env.ref("mail.mt_note").id
             res["stage_id"] = (template, options)
         return res
 
@@ -72,13 +76,21 @@ class ToperpHelpdeskTicket(models.Model):
             raise UserError(self.env._("Only a closed ticket can be rated."))
         if rate not in (1, 3, 5):
             raise UserError(self.env._("Choose one of the proposed ratings."))
-        ticket = self.sudo()
+        ticket = self.sudo()._portal_nosubscribe()
         token = ticket._rating_get_access_token(partner=partner)
         return ticket.rating_apply(rate, token=token, feedback=feedback or None)
 
     # ------------------------------------------------------------------
     # Portal actions (called by the controller once access is checked)
     # ------------------------------------------------------------------
+
+    def _portal_nosubscribe(self):
+        """The ticket for a portal action's messages: they subscribe nobody. Odoo's
+        message_post makes the acting user a follower, and a follower keeps reading
+        the answers (by RPC, by e-mail) after losing access to the ticket (a colleague
+        switched to "own" scope, a token holder); Odoo's portal chatter avoids it the
+        same way for read-only posters (mail/controllers/thread.py)."""
+        return self.with_context(mail_create_nosubscribe=True, mail_post_autofollow=False)
 
     def _portal_can_close(self):
         self.ensure_one()
@@ -90,7 +102,7 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _portal_close(self, partner):
         """The customer closes the ticket: solved (the page then asks for a rating)."""
-        for ticket in self.sudo():
+        for ticket in self.sudo()._portal_nosubscribe():
             if not ticket._portal_can_close():
                 raise UserError(self.env._("This ticket cannot be closed."))
             ticket.write({"stage_id": ticket.team_id._stage_solved().id})
@@ -102,7 +114,7 @@ class ToperpHelpdeskTicket(models.Model):
             )
 
     def _portal_reopen(self, partner):
-        for ticket in self.sudo():
+        for ticket in self.sudo()._portal_nosubscribe():
             if not ticket._portal_can_reopen():
                 raise UserError(self.env._("This ticket cannot be reopened."))
             ticket.action_reopen()
@@ -176,10 +188,11 @@ class ToperpHelpdeskTicket(models.Model):
             self.env._("Preferred time: %(slot)s", slot=slot_label),
             topic,
         )
+        # No personal data in the summary: it is the subject of the agent's e-mail and
+        # shows in activity lists; the number is in the note, on the ticket.
         ticket.activity_schedule(
             "mail.mail_activity_data_call",
-            summary=self.env._("Call back %(name)s at %(phone)s (%(slot)s)",
-                               name=ticket.partner_id.name or "", phone=phone, slot=slot_label),
+            summary=self.env._("Call back the customer (%(slot)s)", slot=slot_label),
             note=note,
             user_id=agent.id or self.env.uid,
         )

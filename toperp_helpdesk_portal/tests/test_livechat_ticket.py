@@ -81,7 +81,7 @@ class TestLivechatTicket(LivechatCase):
     def test_button_on_portal_pages(self):
         self._online(self.agent)
         self.authenticate(self.user_a.login, self.user_a.login)
-        page = self.url_open("/my/tickets").text
+        page = self.url_open("/my/support").text
         self.assertIn("livechatData", page)
         self.assertIn('"channel_name": "H\\u1ed7 tr\\u1ee3 TopERP"', page)
 
@@ -193,7 +193,7 @@ class TestLivechatTicket(LivechatCase):
         channel.with_user(self.agent).execute_command_ticket(body="/ticket Hỏi mật khẩu")
         ticket = channel.toperp_ticket_ids
         self.authenticate(self.user_b.login, self.user_b.login)
-        page = self.url_open(f"/my/tickets/{ticket.id}")
+        page = self.url_open(f"/my/support/{ticket.id}")
         self.assertNotIn(ticket.name, page.text, "nor reach its ticket")
 
 

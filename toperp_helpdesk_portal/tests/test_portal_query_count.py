@@ -61,31 +61,31 @@ class TestPortalQueryCount(common.PortalCase):
     def test_queries_do_not_grow_with_tickets(self):
         first = self._tickets(5)
         ticket = first[0]
-        last_page = "/my/tickets/page/7?sortby=date&filterby=all"  # 500 tickets: 7 pages of 80
+        last_page = "/my/support/page/7?sortby=date&filterby=all"  # 500 tickets: 7 pages of 80
         urls = [
             "/my",
-            "/my/tickets",
-            "/my/tickets?sortby=deadline&filterby=open",
-            "/my/tickets?sortby=severity&filterby=closed",
-            "/my/tickets?search=Bulk&filterby=all",
+            "/my/support",
+            "/my/support?sortby=deadline&filterby=open",
+            "/my/support?sortby=severity&filterby=closed",
+            "/my/support?search=Bulk&filterby=all",
             last_page,
-            f"/my/tickets/{ticket.id}",
+            f"/my/support/{ticket.id}",
         ]
         self.authenticate("portal_a", "portal_a")
         few = {url: self._get(url) for url in urls}
         few_counters = self._counters()
         # A few tickets: every one on the first page (page 7 is clamped to the last page).
-        self.assertEqual(few["/my/tickets"][1].count("o_toperp_ticket_row"), 5)
+        self.assertEqual(few["/my/support"][1].count("o_toperp_ticket_row"), 5)
         self.assertEqual(few[last_page][1].count("o_toperp_ticket_row"), 5)
         self.assertEqual(few_counters[1], 5)
-        self.assertIn(ticket.number, few[f"/my/tickets/{ticket.id}"][1])
+        self.assertIn(ticket.number, few[f"/my/support/{ticket.id}"][1])
 
         self._tickets(495, start=5)
         many = {url: self._get(url) for url in urls}
         many_counters = self._counters()
         # Many tickets: full pages, the last one partly filled, the counter says 500 ...
-        self.assertEqual(many["/my/tickets"][1].count("o_toperp_ticket_row"), PER_PAGE)
-        self.assertEqual(many["/my/tickets?search=Bulk&filterby=all"][1].count("o_toperp_ticket_row"), PER_PAGE)
+        self.assertEqual(many["/my/support"][1].count("o_toperp_ticket_row"), PER_PAGE)
+        self.assertEqual(many["/my/support?search=Bulk&filterby=all"][1].count("o_toperp_ticket_row"), PER_PAGE)
         self.assertEqual(many[last_page][1].count("o_toperp_ticket_row"), 500 - 6 * PER_PAGE)
         self.assertIn("Bulk ticket 0<", many[last_page][1])  # the oldest one is on the last page
         self.assertEqual(many_counters[1], 500)

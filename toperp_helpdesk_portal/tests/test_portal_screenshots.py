@@ -101,11 +101,11 @@ class TestPortalScreenshots(common.PortalCase):
         self.output_dir = Path(target) if target else Path(tempfile.mkdtemp(prefix="toperp_shots_"))
         self.output_dir.mkdir(parents=True, exist_ok=True)
         shots = [
-            ("/my/tickets", "document.querySelector('.o_toperp_ticket_row')", "portal_a", "portal-ticket-list.png"),
-            (f"/my/tickets/{self.tickets[0].id}",
+            ("/my/support", "document.querySelector('.o_toperp_ticket_row')", "portal_a", "portal-ticket-list.png"),
+            (f"/my/support/{self.tickets[0].id}",
              "document.querySelector('#chatterRoot')?.shadowRoot?.querySelector('.o-mail-Message')",
              "portal_a", "portal-ticket-detail.png"),
-            ("/my/tickets/new", "document.querySelector('.o_toperp_ticket_form')", "portal_a", "portal-ticket-new.png"),
+            ("/my/support/new", "document.querySelector('.o_toperp_ticket_form')", "portal_a", "portal-ticket-new.png"),
             ("/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action",
              "document.querySelector('.o_data_row, .o_kanban_record')", "toperp_agent", "backend-ticket-queue.png"),
         ]

@@ -60,10 +60,10 @@ class TestPortalSecurity(common.PortalCase):
         Ticket = self.env["toperp.helpdesk.ticket"].with_user(self.user_a)
         self.assertEqual(Ticket.search([]), self.ticket_a)
         self.authenticate("portal_a", "portal_a")
-        page = self.url_open("/my/tickets").text
+        page = self.url_open("/my/support").text
         self.assertIn("Alpha ticket of A", page)
         self.assertNotIn("Colleague ticket of A2", page)
-        response = self.url_open(f"/my/tickets/{self.ticket_a2.id}")
+        response = self.url_open(f"/my/support/{self.ticket_a2.id}")
         self.assertNotIn("Colleague ticket of A2", response.text)
         self.assertTrue(response.url.endswith("/my"))
 
@@ -73,54 +73,54 @@ class TestPortalSecurity(common.PortalCase):
 
     def test_list_shows_company_tickets_only(self):
         self.authenticate("portal_a", "portal_a")
-        page = self.url_open("/my/tickets").text
+        page = self.url_open("/my/support").text
         self.assertIn("Alpha ticket of A", page)
         self.assertIn("Colleague ticket of A2", page)
         self.assertNotIn("Secret ticket of B", page)
-        page = self.url_open("/my/tickets?search=Secret").text
+        page = self.url_open("/my/support?search=Secret").text
         self.assertNotIn("Secret ticket of B", page)
 
     def test_detail_by_id_guessing_and_foreign_token(self):
         self.authenticate("portal_a", "portal_a")
         for url in (
-            f"/my/tickets/{self.ticket_b.id}",
-            f"/my/tickets/{self.ticket_b.id}?access_token={self.token_a}",
-            f"/my/tickets/{self.ticket_b.id}?access_token=",
-            "/my/tickets/999999999",
+            f"/my/support/{self.ticket_b.id}",
+            f"/my/support/{self.ticket_b.id}?access_token={self.token_a}",
+            f"/my/support/{self.ticket_b.id}?access_token=",
+            "/my/support/999999999",
         ):
             response = self.url_open(url)
             self.assertNotIn("Secret ticket of B", response.text, url)
             self.assertNotIn("B private details", response.text, url)
             self.assertTrue(response.url.endswith("/my"), url)
-        self.assertIn("Alpha ticket of A", self.url_open(f"/my/tickets/{self.ticket_a.id}").text)
+        self.assertIn("Alpha ticket of A", self.url_open(f"/my/support/{self.ticket_a.id}").text)
 
     def test_token_link_works_logged_out_for_that_ticket_only(self):
         self.authenticate(None, None)
-        response = self.url_open(f"/my/tickets/{self.ticket_b.id}?access_token={self.token_b}")
+        response = self.url_open(f"/my/support/{self.ticket_b.id}?access_token={self.token_b}")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Secret ticket of B", response.text)
-        response = self.url_open(f"/my/tickets/{self.ticket_a.id}?access_token={self.token_b}")
+        response = self.url_open(f"/my/support/{self.ticket_a.id}?access_token={self.token_b}")
         self.assertNotIn("Alpha ticket of A", response.text)
-        response = self.url_open("/my/tickets")
+        response = self.url_open("/my/support")
         self.assertNotIn("Secret ticket of B", response.text)
         self.assertIn("/web/login", response.url)
 
     def test_close_reopen_rate_forged_posts(self):
         self.authenticate("portal_a", "portal_a")
-        self._post(f"/my/tickets/{self.ticket_b.id}/close")
-        self._post(f"/my/tickets/{self.ticket_b.id}/close", {"access_token": self.token_a})
+        self._post(f"/my/support/{self.ticket_b.id}/close")
+        self._post(f"/my/support/{self.ticket_b.id}/close", {"access_token": self.token_a})
         self._assert_b_untouched()
         self.ticket_b.stage_id = self.env.ref("toperp_helpdesk.stage_solved")
-        self._post(f"/my/tickets/{self.ticket_b.id}/reopen")
-        self._post(f"/my/tickets/{self.ticket_b.id}/rate", {"rate": "1", "feedback": "pwned"})
-        self._post(f"/my/tickets/{self.ticket_b.id}/rate", {"rate": "1", "access_token": self.token_a})
+        self._post(f"/my/support/{self.ticket_b.id}/reopen")
+        self._post(f"/my/support/{self.ticket_b.id}/rate", {"rate": "1", "feedback": "pwned"})
+        self._post(f"/my/support/{self.ticket_b.id}/rate", {"rate": "1", "access_token": self.token_a})
         self.ticket_b.invalidate_recordset()
         self.assertTrue(self.ticket_b.is_closed)
         self.assertFalse(self.ticket_b.rating_ids.filtered("consumed"))
 
     def test_new_ticket_ignores_forged_partner(self):
         self.authenticate("portal_a", "portal_a")
-        self._post("/my/tickets/new", {
+        self._post("/my/support/new", {
             "name": "Cannot print the invoice",
             "description": "Open the invoice list, click print and nothing happens at all",
             "affected_url": "https://a.toperp.vn/odoo/invoices",
@@ -266,11 +266,11 @@ class TestPortalSecurity(common.PortalCase):
             "severity_id": self.severity_low.id,
             "service_type_id": self.saas.id,
         }
-        response = self._post("/my/tickets/new", data, csrf=False)
+        response = self._post("/my/support/new", data, csrf=False)
         self.assertEqual(response.status_code, 400)
-        response = self._post("/my/tickets/callback", {"phone": "0901234567", "slot": "asap", "topic": "x"}, csrf=False)
+        response = self._post("/my/support/callback", {"phone": "0901234567", "slot": "asap", "topic": "x"}, csrf=False)
         self.assertEqual(response.status_code, 400)
-        response = self._post(f"/my/tickets/{self.ticket_a.id}/close", {"access_token": ""}, csrf=False)
+        response = self._post(f"/my/support/{self.ticket_a.id}/close", {"access_token": ""}, csrf=False)
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.Ticket.search([("name", "=", "No CSRF ticket here")]))
         self.assertFalse(self.Ticket.search([("channel", "=", "callback")]))
@@ -279,7 +279,7 @@ class TestPortalSecurity(common.PortalCase):
 
     def test_html_is_escaped(self):
         self.authenticate("portal_a", "portal_a")
-        self._post("/my/tickets/new", {
+        self._post("/my/support/new", {
             "name": "<script>alert('t')</script> Print broken",
             "description": "<img src=x onerror=alert(1)> open the invoice list and click print button",
             "affected_url": "https://a.toperp.vn/odoo/invoices",
@@ -289,7 +289,7 @@ class TestPortalSecurity(common.PortalCase):
         })
         # A link with markup in it is refused...
         self.assertFalse(self.Ticket.search([("name", "ilike", "Print broken")]))
-        self._post("/my/tickets/new", {
+        self._post("/my/support/new", {
             "name": "<script>alert('t')</script> Print broken",
             "description": "<img src=x onerror=alert(1)> open the invoice list and click print button",
             "affected_url": "https://a.toperp.vn/odoo/invoices",
@@ -301,7 +301,7 @@ class TestPortalSecurity(common.PortalCase):
         self.assertEqual(len(ticket), 1)
         self.assertNotIn("<img", ticket.description)
         self.assertIn("&lt;img", ticket.description)
-        for url in ("/my/tickets", f"/my/tickets/{ticket.id}"):
+        for url in ("/my/support", f"/my/support/{ticket.id}"):
             page = self.url_open(url).text
             self.assertNotIn("<script>alert('t')", page, url)
             self.assertIn("&lt;script&gt;alert(", page, url)
@@ -311,7 +311,7 @@ class TestPortalSecurity(common.PortalCase):
         self.env["ir.config_parameter"].set_param("toperp_helpdesk_portal.ticket_rate_limit", "2")
         self.authenticate("portal_a", "portal_a")
         for i in range(3):
-            response = self._post("/my/tickets/callback", {
+            response = self._post("/my/support/callback", {
                 "phone": "0901 234 567", "slot": "asap", "topic": f"Question number {i} about invoices",
             })
         self.assertEqual(self.Ticket.search_count([("channel", "=", "callback")]), 2)
@@ -320,7 +320,7 @@ class TestPortalSecurity(common.PortalCase):
         self.assertIn("Question number 2 about invoices", response.text)
         # Another customer is not affected.
         self.authenticate("portal_b", "portal_b")
-        self._post("/my/tickets/callback", {"phone": "0901 234 568", "slot": "asap", "topic": "Hello from B"})
+        self._post("/my/support/callback", {"phone": "0901 234 568", "slot": "asap", "topic": "Hello from B"})
         self.assertEqual(self.Ticket.search_count([("channel", "=", "callback")]), 3)
 
 

@@ -9,7 +9,7 @@ class TestPortalTours(common.PortalCase):
     """The customer's journeys in a real browser (headless Chromium)."""
 
     def test_ticket_flow_tour(self):
-        self.start_tour("/my/tickets", "toperp_portal_ticket_flow", login="portal_a", timeout=120)
+        self.start_tour("/my/support", "toperp_portal_ticket_flow", login="portal_a", timeout=120)
         ticket = self.Ticket.search([("name", "=", "Printing the sales invoice fails")])
         self.assertEqual(len(ticket), 1)
         self.assertEqual(ticket.channel, "portal")
@@ -26,14 +26,14 @@ class TestPortalTours(common.PortalCase):
         self.assertEqual(rating.feedback, "Quick and clear, thank you")
 
     def test_callback_tour(self):
-        self.start_tour("/my/tickets", "toperp_portal_callback", login="portal_a")
+        self.start_tour("/my/support", "toperp_portal_callback", login="portal_a")
         ticket = self.Ticket.search([("channel", "=", "callback")])
         self.assertEqual(len(ticket), 1)
         self.assertEqual(ticket.partner_phone, "0901 234 567")
         self.assertEqual(ticket.activity_ids.user_id, self.agent)
 
     def test_validation_tour(self):
-        self.start_tour("/my/tickets/new", "toperp_portal_validation", login="portal_a")
+        self.start_tour("/my/support/new", "toperp_portal_validation", login="portal_a")
         self.assertFalse(self.Ticket.search([("partner_id", "=", self.user_a.partner_id.id)]))
 
     def test_support_page_chatbot_tour(self):

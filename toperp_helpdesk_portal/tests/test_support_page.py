@@ -63,7 +63,7 @@ class TestSupportPage(PortalCase):
 
     def test_portal_links_to_support_page(self):
         self.authenticate(self.user_a.login, self.user_a.login)
-        self.assertIn('href="/support"', self.url_open("/my/tickets").text)
+        self.assertIn('href="/support"', self.url_open("/my/support").text)
 
     @freeze_time("2026-11-27 02:00:00")
     def test_anonymous_callback_creates_ticket(self):

@@ -12,7 +12,7 @@ function chooseFiles(selector, files) {
 }
 
 registry.category("web_tour.tours").add("toperp_portal_ticket_flow", {
-    url: "/my/tickets",
+    url: "/my/support",
     steps: () => [
         { content: "Open the new-request form", trigger: "a.o_toperp_new_ticket", run: "click" },
         { trigger: "input[name=name]", run: "edit Printing the sales invoice fails" },
@@ -67,7 +67,7 @@ registry.category("web_tour.tours").add("toperp_portal_ticket_flow", {
         },
         { trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled", run: "click" },
         { trigger: "#chatterRoot:shadow .o-mail-Message:contains(It also happens with credit notes.)" },
-        { content: "Back to the list", trigger: ".o_portal_submenu a[href='/my/tickets']", run: "click" },
+        { content: "Back to the list", trigger: ".o_portal_submenu a[href='/my/support']", run: "click" },
         {
             content: "The ticket is listed, with its SLA deadline when the SLA addon is installed",
             trigger: ".o_toperp_ticket_row:contains(Printing the sales invoice fails)",
@@ -95,7 +95,7 @@ registry.category("web_tour.tours").add("toperp_portal_ticket_flow", {
 });
 
 registry.category("web_tour.tours").add("toperp_portal_callback", {
-    url: "/my/tickets",
+    url: "/my/support",
     steps: () => [
         { trigger: "a.o_toperp_callback", run: "click" },
         { trigger: "input[name=phone]", run: "clear" },
@@ -112,7 +112,7 @@ registry.category("web_tour.tours").add("toperp_portal_callback", {
 });
 
 registry.category("web_tour.tours").add("toperp_portal_validation", {
-    url: "/my/tickets/new",
+    url: "/my/support/new",
     steps: () => [
         { content: "Send the empty form", trigger: "button.o_toperp_submit", run: "click" },
         { trigger: ".o_toperp_form_error" },
