@@ -78,7 +78,8 @@ class TestSupportPage(PortalCase):
         call_type = self.env.ref("mail.mail_activity_data_call")
         call = ticket.activity_ids.filtered(lambda a: a.activity_type_id == call_type)
         self.assertEqual(call.user_id, self.agent, "an agent has the call planned")
-        self.assertIn("0901 234 567", call.summary)
+        self.assertIn("Sáng nay", call.summary, "at the time the visitor chose")
+        self.assertIn("0901 234 567", call.note)
 
     def test_callback_errors_keep_what_was_typed(self):
         response = self._callback(name="", phone="abc", topic="Cần tư vấn gói Ưu tiên")
