@@ -36,7 +36,7 @@ write_conf "$CONF" "$DB"
 cleanup() {
     if [ -z "${KEEP_DB:-}" ]; then
         # the benchmarks' own throw-away databases too, should one have been interrupted
-        for d in "$DB" "${DB}_oca" "${DB}_bare"; do dropdb --if-exists "$d" >/dev/null 2>&1 || true; done
+        for d in "$DB" "${DB}_oca" "${DB}_bare" "${DB}_backend" "${DB}_backend_oca" "${DB}_backend_oca_empty"; do dropdb --if-exists "$d" >/dev/null 2>&1 || true; done
     fi
     rm -rf "$RUN_DIR"
 }

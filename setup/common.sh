@@ -202,6 +202,14 @@ present_addons() {
     (IFS=,; echo "${out[*]}")
 }
 
+# ensure_unaccent DB: accent-insensitive search in a database made before "unaccent = True"
+# (setup/odoo.conf; Odoo does the same for each new database, immutable so that it indexes).
+ensure_unaccent() {
+    psql -d "$1" -qAtc "SELECT 1 FROM pg_extension WHERE extname = 'unaccent'" | grep -q 1 && return 0
+    psql -d "$1" -qc "CREATE EXTENSION IF NOT EXISTS unaccent; ALTER FUNCTION unaccent(text) IMMUTABLE" >/dev/null ||
+        die "cannot enable PostgreSQL's unaccent extension in $1 (install postgresql-contrib)"
+}
+
 # prepare_db CONF DB LOG REUSE [odoo-bin args…]: the addons of this checkout (and the Odoo
 # modules of $EXTRA_MODULES, comma-separated) in DB, no demo data. With REUSE non-empty and DB present, update them instead of starting afresh.
 # Fails on ERROR lines in the log and when the addons did not install.
@@ -210,6 +218,7 @@ prepare_db() {
     shift 4
     addons=$(present_addons)${EXTRA_MODULES:+,$EXTRA_MODULES}
     if [ -n "$reuse" ] && psql -d "$db" -Atc 'select 1' >/dev/null 2>&1; then
+        ensure_unaccent "$db"
         log "updating $addons in the kept database $db"
         odoo_bin -c "$conf" -d "$db" -u "$addons" --stop-after-init --log-level=warn \
             --logfile= "$@" > "$logfile" 2>&1 || true

@@ -27,8 +27,22 @@ if [ "$installed" != "1" ]; then
     log "creating database $DB with $ADDONS_HERE and Vietnamese demo data"
     dropdb --if-exists "$DB" >/dev/null 2>&1 || true
     LOG="$CACHE_DIR/run/$DB-install.log"
+    # The first install takes a minute or two: Odoo's "Loading module X (i/N)" lines
+    # (INFO of odoo.modules.loading only; the rest stays at WARNING) are shown as they come.
     odoo_bin -c "$CONF" -d "$DB" -i "$ADDONS_HERE" --load-language=vi_VN --stop-after-init \
-        --log-level=warn --logfile= > "$LOG" 2>&1 || true
+        --log-level=warn --log-handler=odoo.modules.loading:INFO --logfile= > "$LOG" 2>&1 &
+    install_pid=$!
+    started=$SECONDS shown=""
+    while kill -0 "$install_pid" 2>/dev/null; do
+        sleep 2
+        current=$(grep -o 'Loading module [^ ]* ([0-9]*/[0-9]*)' "$LOG" | tail -1 || true)
+        if [ -n "$current" ] && [ "$current" != "$shown" ]; then
+            log "  ${current#Loading module } — $((SECONDS - started)) s"
+            shown=$current
+        fi
+    done
+    wait "$install_pid" || true
+    log "  installed in $((SECONDS - started)) s"
     check_log "$LOG"
     psql -d "$DB" -Atc "select 1 from ir_module_module where name='toperp_helpdesk' and state='installed'" |
         grep -q 1 || { tail -40 "$LOG" >&2; dropdb --if-exists "$DB"; die "installation failed (log: $LOG)"; }

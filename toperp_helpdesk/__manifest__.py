@@ -15,6 +15,7 @@
         "data/mail_template_data.xml",
         "data/toperp_helpdesk_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_canned_response_data.xml",
         "views/toperp_helpdesk_ticket_views.xml",
         "views/toperp_helpdesk_team_views.xml",
         "views/toperp_helpdesk_config_views.xml",
@@ -22,9 +23,19 @@
         "views/toperp_helpdesk_mail_quarantine_views.xml",
         "views/res_partner_views.xml",
         "wizards/toperp_helpdesk_scope_wizard_views.xml",
+        "wizards/toperp_helpdesk_ticket_merge_wizard_views.xml",
+        "wizards/toperp_helpdesk_ticket_mass_wizard_views.xml",
+        "views/toperp_helpdesk_incident_views.xml",
+        "wizards/toperp_helpdesk_incident_update_wizard_views.xml",
+        "views/toperp_helpdesk_ticket_desk_views.xml",
         "views/toperp_helpdesk_menus.xml",
     ],
     "demo": ["demo/toperp_helpdesk_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "toperp_helpdesk/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

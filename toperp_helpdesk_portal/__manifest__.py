@@ -20,6 +20,8 @@
         "views/toperp_helpdesk_portal_templates.xml",
         "views/im_livechat_views.xml",
         "views/support_page_templates.xml",
+        "views/toperp_helpdesk_portal_merge_templates.xml",
+        "views/toperp_helpdesk_dashboard_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

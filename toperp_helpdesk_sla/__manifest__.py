@@ -2,7 +2,7 @@
     "name": "TopERP Helpdesk SLA",
     "summary": "SLA policies on a business-time clock: office hours, 24/7 for High and "
     "Critical, Vietnamese holidays, warnings, escalation, on-call",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Helpdesk",
     "website": "https://toperp.vn",
     "author": "TopERP",
@@ -23,6 +23,7 @@
         "wizards/toperp_helpdesk_holiday_wizard_views.xml",
         "views/resource_calendar_views.xml",
         "report/toperp_helpdesk_sla_report_views.xml",
+        "views/toperp_helpdesk_team_dashboard_views.xml",
         "views/toperp_helpdesk_sla_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -6,7 +6,7 @@ into a :class:`BusinessClock`; an empty calendar means 24/7 (:meth:`BusinessCloc
 
 API
 ---
-``BusinessClock(attendances, tz_name="UTC", leaves=(), two_weeks=False)``
+``BusinessClock(attendances, tz_name="UTC", leaves=(), two_weeks=False, extra_days=())``
     ``attendances``: iterable of ``(weekday, hour_from, hour_to)`` tuples, optionally
     extended to ``(weekday, hour_from, hour_to, week_type, date_from, date_to)``
     (``weekday`` 0 = Monday .. 6; hours as floats in local wall-clock time, like
@@ -14,6 +14,10 @@ API
     ``two_weeks``; ``date_from``/``date_to`` are :class:`datetime.date` or None), or a
     mapping ``{weekday: [(hour_from, hour_to), ...]}``. ``tz_name``: IANA name.
     ``leaves``: iterable of ``(start, end)`` naive-UTC datetimes (global time off).
+    ``extra_days``: iterable of ``(date, hour_from, hour_to)``: exceptional working
+    time on a local date (a compensating working Saturday), added to that day's
+    attendances exactly as an attendance dated from ``date`` to ``date`` would be
+    (leaves still apply).
 ``clock.add(start, hours) -> datetime | None``
     the instant when ``hours`` business hours have elapsed since ``start``.
 ``clock.between(start, end) -> float``
@@ -191,7 +195,7 @@ class BusinessClock:
 
     is_always = False
 
-    def __init__(self, attendances, tz_name="UTC", leaves=(), two_weeks=False):
+    def __init__(self, attendances, tz_name="UTC", leaves=(), two_weeks=False, extra_days=()):
         self.tz_name = tz_name or "UTC"
         self._zone = _load_zone(self.tz_name)
         if isinstance(attendances, Mapping):
@@ -219,7 +223,14 @@ class BusinessClock:
             else:
                 self._slots[weekday].append(span)
                 self._slots[weekday + 7].append(span)
-        self._has_work = any(start < stop for slot in self._slots for start, stop, *_d in slot)
+        # Extra working days: {local date ordinal: [(from µs, to µs, 0, 0), ...]}.
+        self._extra = {}
+        for day, hour_from, hour_to in extra_days:
+            span = (_hour_to_us(hour_from), _hour_to_us(hour_to), 0, 0)
+            self._extra.setdefault(day.toordinal(), []).append(span)
+        self._has_work = any(
+            start < stop for slot in [*self._slots, *self._extra.values()] for start, stop, *_d in slot
+        )
         self._leave_starts, self._leave_ends = _merge_leaves(leaves)
         self._blocks = {}
 
@@ -232,7 +243,7 @@ class BusinessClock:
         return (
             f"<BusinessClock {self.tz_name} "
             f"{sum(len(slot) for slot in self._slots[:7])} attendances/week, "
-            f"{len(self._leave_starts)} leaves>"
+            f"{len(self._leave_starts)} leaves, {len(self._extra)} extra days>"
         )
 
     # ------------------------------------------------------------------
@@ -488,9 +499,11 @@ class BusinessClock:
         first_day = min(lo_dt.date(), lo_dt.replace(tzinfo=UTC).astimezone(zone).date())
         last_day = max(hi_dt.date(), hi_dt.replace(tzinfo=UTC).astimezone(zone).date())
         raw = []
-        slots = self._slots
+        slots, extra = self._slots, self._extra
         for ordinal in range(first_day.toordinal(), last_day.toordinal() + 1):
             slot = slots[(ordinal - 1) // 7 % 2 * 7 + (ordinal - 1) % 7]
+            if ordinal in extra:
+                slot = slot + extra[ordinal]
             for hour_from, hour_to, date_from, date_to in slot:
                 if (date_from and ordinal < date_from) or (date_to and date_to < ordinal):
                     continue

@@ -6,9 +6,12 @@ Run inside an Odoo database where ``toperp_helpdesk_sla`` is installed::
 
 It builds the office calendar (Mon-Fri 08:00-12:00 + 13:00-17:30, Asia/Ho_Chi_Minh)
 with this year's and next year's Vietnamese public holidays (``holidays`` package,
-whole local days as global leaves), draws seeded random cases (start at any second of
-these two years, SLA-like and random hours), then times ``plan_hours(hours, start,
-compute_leaves=True)`` and ``clock.add(start, hours)`` on the same cases in one run.
+whole local days as global leaves) and compensating working Saturdays of the decrees
+(from 2025 on, one a year: extra working days for the clock, the same Saturdays as
+attendances dated to that day for Odoo, which has no extra working days), draws
+seeded random cases (start at any second of these two years, SLA-like and random
+hours), then times ``plan_hours(hours, start, compute_leaves=True)`` and
+``clock.add(start, hours)`` on the same cases in one run.
 The clock's time includes compiling the calendar (its cache is cleared first). A
 mismatch is a deadline more than one second away from Odoo's, or one side finding no
 deadline. Nothing is committed. Prints exactly one line on stdout:
@@ -74,7 +77,23 @@ def build_calendar(env, years):
         date_from, date_to = local_day_to_utc(day, zone)
         leaves.append({"name": name, "calendar_id": calendar.id, "date_from": date_from, "date_to": date_to})
     env["resource.calendar.leaves"].create(leaves)
-    return calendar
+    # One compensating Saturday a year (the decree's, or a made-up one in a year
+    # without): Odoo sees it as an attendance of that day only, the clock's calendar
+    # as an extra working day.
+    saturdays = sorted(d for d in vn_holidays.weekend_workdays if d.year in years) or [
+        date(year, 4, 26) + timedelta(days=(5 - date(year, 4, 26).weekday()) % 7) for year in years
+    ]
+    clock_calendar = calendar.copy({"name": "Bench office hours (extra working days)"})
+    env["resource.calendar.leaves"].create([dict(leave, calendar_id=clock_calendar.id) for leave in leaves])
+    calendar.write({"attendance_ids": [
+        (0, 0, {"name": "Làm bù", "dayofweek": "5", "hour_from": begin, "hour_to": end,
+                "date_from": saturday, "date_to": saturday})
+        for saturday in saturdays for begin, end in OFFICE
+    ]})
+    env["toperp.helpdesk.extra.workday"].create([
+        {"calendar_id": clock_calendar.id, "date": saturday, "name": "Làm bù"} for saturday in saturdays
+    ])
+    return calendar, clock_calendar
 
 
 def draw_cases(rnd, years, count):
@@ -104,7 +123,7 @@ def main(argv=None):
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        calendar = build_calendar(env, years)
+        calendar, clock_calendar = build_calendar(env, years)
         cases = draw_cases(rnd, years, args.cases)
         env.flush_all()
 
@@ -114,7 +133,7 @@ def main(argv=None):
 
         registry.clear_cache()
         begin = time.perf_counter()
-        clock = env["resource.calendar"]._toperp_clock_for(calendar)
+        clock = env["resource.calendar"]._toperp_clock_for(clock_calendar)
         got = [clock.add(start, hours) for start, hours in cases]
         clock_time = time.perf_counter() - begin
 
@@ -123,9 +142,10 @@ def main(argv=None):
             if (odoo_deadline is False) != (deadline is None)
             or (deadline is not None and abs(deadline - odoo_deadline) > TOLERANCE)
         )
+        extra_days = len(clock_calendar.toperp_extra_workday_ids)
         cr.rollback()
     print(f"BENCH clock cases={len(cases)} speedup={odoo_time / clock_time:.1f} "
-          f"mismatches={mismatches}")
+          f"mismatches={mismatches} extra_workdays={extra_days}")
     return 0 if not mismatches else 1
 
 

@@ -28,7 +28,8 @@ cache (owner)                                  cleared by
                                                types, active
 ``resource.calendar._toperp_business_clock``   calendar: clock fields (time zone, attendances,
                                                leaves); deleted; attendance: hours and days;
-                                               global leaves (not personal time off)
+                                               global leaves (not personal time off); extra
+                                               working days (any field; created, deleted)
 =============================================  ==============================================
 
 ``tests/test_config_caches.py`` checks, for each cache, that a change is seen by the

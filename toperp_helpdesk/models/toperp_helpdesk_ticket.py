@@ -66,7 +66,9 @@ class ToperpHelpdeskTicket(models.Model):
         string="Reference", readonly=True, copy=False, index="trigram", default=lambda self: self.env._("New")
     )
     name = fields.Char(string="Title", required=True, tracking=True, index="trigram")
-    description = fields.Html(help="Path/steps that lead to the error, or the request to clarify.")
+    description = fields.Html(
+        index="trigram", help="Path/steps that lead to the error, or the request to clarify."
+    )
     affected_url = fields.Char(string="Affected URL", help="Full URL of the page where the error shows.")
     media_urls = fields.Text(
         string="Media Links",
@@ -103,7 +105,8 @@ class ToperpHelpdeskTicket(models.Model):
     )
     partner_name = fields.Char(string="Contact Name")
     partner_email = fields.Char(
-        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
+        string="Contact E-mail", compute="_compute_partner_contact", store=True, readonly=False, precompute=True,
+        index="trigram",  # the search view's Customer field: "customer or e-mail contains"
     )
     partner_phone = fields.Char(
         string="Contact Phone", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
@@ -315,7 +318,8 @@ class ToperpHelpdeskTicket(models.Model):
     @api.depends("number", "name")
     def _compute_display_name(self):
         for ticket in self:
-            ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number else ticket.name
+            # A ticket being typed has no title yet: "New", not "New False".
+            ticket.display_name = " ".join(part for part in (ticket.number, ticket.name) if part)
 
     # ------------------------------------------------------------------
     # CRUD

@@ -99,10 +99,14 @@ class ToperpHelpdeskTicket(models.Model):
         name, email = tools.parse_contact_from_email(msg_dict.get("email_from") or "")
         partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
         if not partner and email:
-            # An unknown sender becomes a contact: Vietnamese is the support language.
-            partner = self.env["res.partner"].sudo().create(
-                {"name": name or email, "email": email, "lang": self._default_customer_lang()}
-            )
+            # An unknown sender becomes a contact: Vietnamese is the support language; of
+            # the customer company whose e-mail domain the address has (its plan, services
+            # and portal tickets are the company's).
+            Partner = self.env["res.partner"].sudo()
+            partner = Partner.create({
+                "name": name or email, "email": email, "lang": self._default_customer_lang(),
+                "parent_id": Partner._toperp_company_for_email(email).id,
+            })
             msg_dict["author_id"] = partner.id
         values.setdefault("name", msg_dict.get("subject") or self.env._("(no subject)"))
         values.setdefault("description", msg_dict.get("body"))

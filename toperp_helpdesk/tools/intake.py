@@ -15,6 +15,8 @@ import unicodedata
 
 MISSING_CODES = ("title", "steps", "evidence")
 
+# The body Odoo's gateway makes of a text/plain e-mail: its escaped text in one <pre>.
+PLAIN_TEXT_BODY_RE = re.compile(r"\s*<pre>((?:(?!</?pre\b).)*)</pre>\s*", re.S)
 URL_RE = re.compile(r"""https?://[^\s<>"'()\[\]{}]+""", re.IGNORECASE)
 
 # Links that are screen recordings, videos or screenshots.
@@ -92,17 +94,30 @@ def fold(text):
 def clean_message_dict(msg_dict):
     """Hostile input, as parsed by the mail gateway (in place): the subject loses its
     control characters and extra spaces, the body its NUL bytes (PostgreSQL refuses
-    them); both are NFC-normalised (Windows-1258 sends Vietnamese letters as a base
-    letter plus a combining tone mark, which searches would miss)."""
+    them) and a plain-text body its ``<pre>`` (``unwrap_plain_text``); both are
+    NFC-normalised (Windows-1258 sends Vietnamese letters as a base letter plus a
+    combining tone mark, which searches would miss)."""
     if msg_dict.get("subject"):
         subject = CONTROL_CHARS_RE.sub(" ", msg_dict["subject"])
         msg_dict["subject"] = unicodedata.normalize("NFC", " ".join(subject.split()))
     if isinstance(msg_dict.get("body"), str):
         body = msg_dict["body"]
-        cleaned = unicodedata.normalize("NFC", body.replace("\x00", ""))
+        cleaned = unicodedata.normalize("NFC", unwrap_plain_text(body.replace("\x00", "")))
         # The body is Markup (sanitized HTML): it stays so.
         msg_dict["body"] = type(body)(cleaned) if cleaned != body else body
     return msg_dict
+
+
+def unwrap_plain_text(html):
+    """A plain-text e-mail as paragraphs: Odoo's gateway wraps a text/plain body in one
+    ``<pre>`` (monospace, Vietnamese diacritics rendered badly, long lines that do not
+    wrap); blank lines become paragraphs, line breaks ``<br>``. The text inside is
+    already escaped. Any other HTML is returned as it is."""
+    match = PLAIN_TEXT_BODY_RE.fullmatch(str(html or ""))
+    if not match:
+        return html
+    paragraphs = [part.strip("\n") for part in re.split(r"\n[ \t]*\n", match.group(1)) if part.strip()]
+    return "".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in paragraphs)
 
 
 def html_to_text(html):
@@ -149,6 +164,12 @@ def is_media_url(url):
 
 def media_urls(*texts):
     return [url for url in find_urls(*texts) if is_media_url(url)]
+
+
+def page_url(*texts):
+    """The first link that is no recording or screenshot: the page the customer was
+    on when the error showed (for the ticket's "URL gặp lỗi")."""
+    return next((url for url in find_urls(*texts) if not is_media_url(url)), None)
 
 
 def is_evidence_mimetype(mimetype):

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -39,6 +41,7 @@ class ToperpHelpdeskScopeWizard(models.TransientModel):
         first_lang = self.ticket_ids[:1]._customer_lang()
         # Unless the agent rewrote it, each customer reads the reason in its own language.
         default_message = self.message == (self.reason_id.with_context(lang=first_lang).description or False)
+        by_stage = defaultdict(list)
         for ticket in tickets:
             customer_env = self.with_context(lang=ticket._customer_lang()).env
             reason = self.reason_id.with_env(customer_env)
@@ -55,5 +58,8 @@ class ToperpHelpdeskScopeWizard(models.TransientModel):
             if self.close_ticket and ticket.team_id:
                 cancelled = ticket.team_id._stage_cancelled()
                 if cancelled:
-                    ticket.stage_id = cancelled
+                    by_stage[cancelled].append(ticket.id)
+        # One write per closing stage (mass action of the ticket list).
+        for stage, ticket_ids in by_stage.items():
+            tickets.browse(ticket_ids).write({"stage_id": stage.id})
         return {"type": "ir.actions.act_window_close"}

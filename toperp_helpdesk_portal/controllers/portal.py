@@ -18,6 +18,7 @@ from odoo.tools.misc import babel_locale_parse
 
 TICKET_MODEL = "toperp.helpdesk.ticket"
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+VIETNAM_TZ_NAMES = {DEFAULT_TZ, "Asia/Saigon"}  # one zone, its old name kept by pytz
 TITLE_MAX_LENGTH = 120
 TEXT_MAX_LENGTH = 20000
 URL_MAX_LENGTH = 2000
@@ -62,6 +63,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
             fields.Datetime.now(), company=user.company_id, service_types=service_types
         )
         values["toperp_tz"] = self._toperp_tz()
+        values["toperp_tz_label"] = self._toperp_tz_label()
         values["toperp_now"] = fields.Datetime.now()
         return values
 
@@ -87,6 +89,20 @@ class ToperpHelpdeskPortal(CustomerPortal):
     def _toperp_tz(self):
         user = request.env.user
         return (not user._is_public() and user.tz) or DEFAULT_TZ
+
+    def _toperp_tz_label(self):
+        """How the portal names the zone of its times: "Vietnam time (GMT+7)" for the
+        zone of Vietnam (under either of its names), otherwise the zone's city and UTC
+        offset, never a raw IANA name such as "Asia/Saigon"."""
+        tz_name = self._toperp_tz()
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(tz_name))
+        minutes = int(now.utcoffset().total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        gmt = f"{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+        if tz_name in VIETNAM_TZ_NAMES:
+            return request.env._("Vietnam time (GMT%(offset)s)", offset=gmt)
+        city = tz_name.rsplit("/", 1)[-1].replace("_", " ")
+        return request.env._("%(city)s time (GMT%(offset)s)", city=city, offset=gmt)
 
     def _toperp_default_team(self):
         return request.env[TICKET_MODEL].sudo()._default_team_id()
@@ -211,7 +227,9 @@ class ToperpHelpdeskPortal(CustomerPortal):
             "ticket": ticket_sudo,
             "page_name": "toperp_ticket",
             "sla_statuses": ticket_sudo.sla_status_ids,
-            "last_rating": last_rating,
+            "sla_history": ticket_sudo._sla_stage_history(),
+            # A rating of this closure only: a reopened ticket's old rating is history.
+            "last_rating": last_rating if rated_since_close else last_rating.browse(),
             "can_rate": ticket_sudo.is_closed and not ticket_sudo.scope_reason_id and not rated_since_close,
             "can_close": ticket_sudo._portal_can_close(),
             "can_reopen": ticket_sudo._portal_can_reopen(),
@@ -412,13 +430,15 @@ class ToperpHelpdeskPortal(CustomerPortal):
                 values["service_type_id"] = str(service_types.id)
             return request.render("toperp_helpdesk_portal.portal_ticket_new", self._toperp_form_values(values))
         errors = {}
-        uploads = self._toperp_read_uploads(request.httprequest.files.getlist("attachments"), errors)
+        files = request.httprequest.files.getlist("attachments")
+        uploads = self._toperp_read_uploads(files, errors)
         clean = self._toperp_validate_ticket(post, len(uploads), errors)
         self._toperp_nul_errors(post, ("name", "description", "affected_url", "video_url"), errors)
         kept = {key: (post.get(key) or "").replace(NUL, "") for key in
                 ("name", "description", "affected_url", "video_url", "severity_id", "service_type_id")}
         if errors:
-            values = self._toperp_form_values(kept, errors, had_files=bool(uploads))
+            # "Files are not kept" only when the customer had chosen some.
+            values = self._toperp_form_values(kept, errors, had_files=any(f and f.filename for f in files))
             return request.render("toperp_helpdesk_portal.portal_ticket_new", values)
         Ticket = request.env[TICKET_MODEL]
         user = request.env.user
@@ -459,14 +479,19 @@ class ToperpHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     def _toperp_callback_slots(self):
+        """The call-back times still ahead in Vietnam, where the team calls from: no
+        "This morning" after 12:00, no "This afternoon" after 17:30."""
         env = request.env
-        return {
-            "asap": env._("As soon as possible"),
-            "morning": env._("This morning (8:00–12:00)"),
-            "afternoon": env._("This afternoon (13:00–17:30)"),
-            "tomorrow_morning": env._("Tomorrow morning"),
-            "tomorrow_afternoon": env._("Tomorrow afternoon"),
-        }
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(DEFAULT_TZ))
+        hour = now.hour + now.minute / 60
+        slots = {"asap": env._("As soon as possible")}
+        if hour < 12:
+            slots["morning"] = env._("This morning (8:00–12:00)")
+        if hour < 17.5:
+            slots["afternoon"] = env._("This afternoon (13:00–17:30)")
+        slots["tomorrow_morning"] = env._("Tomorrow morning")
+        slots["tomorrow_afternoon"] = env._("Tomorrow afternoon")
+        return slots
 
     def _toperp_callback_values(self, values=None, errors=None):
         layout = self._prepare_portal_layout_values()

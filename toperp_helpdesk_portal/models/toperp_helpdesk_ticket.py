@@ -11,6 +11,8 @@ from odoo.tools import SQL
 DEFAULT_RATE_LIMIT = 5
 RATE_LIMIT_MINUTES = 10
 PORTAL_CHANNELS = ("portal", "callback")
+# Tickets the customer closed on the portal in this transaction (cursor precommit data).
+PORTAL_CLOSED_KEY = "toperp_helpdesk_portal.closed_on_portal"
 
 
 class ToperpHelpdeskTicket(models.Model):
@@ -40,10 +42,18 @@ class ToperpHelpdeskTicket(models.Model):
     def _track_template(self, changes):
         """Entering a stage that asks for a rating (Solved) e-mails the rating request
         instead of the stage's own e-mail: one message that says the request is
-        solved and asks how we did. Out-of-scope closures ask nothing."""
+        solved and asks how we did. Out-of-scope closures ask nothing, nor does a
+        customer's own closure on the portal."""
         res = super()._track_template(changes)
         ticket = self[0]
-        if "stage_id" not in changes or not ticket.stage_id.rating_request:
+        if "stage_id" not in changes:
+            return res
+        if ticket.id in self.env.cr.precommit.data.get(PORTAL_CLOSED_KEY, ()):
+            # The customer closed it on the portal, whose page asks for the rating at
+            # once: an e-mail asking again would reach her after she rated.
+            res.pop("stage_id", None)
+            return res
+        if not ticket.stage_id.rating_request:
             return res
         if not ticket.partner_id or ticket.scope_reason_id:
             return res
@@ -80,6 +90,24 @@ class ToperpHelpdeskTicket(models.Model):
         token = ticket._rating_get_access_token(partner=partner)
         return ticket.rating_apply(rate, token=token, feedback=feedback or None)
 
+    def _portal_waiting_notice(self):
+        """What a ticket waiting on the customer waits for, in the reader's language:
+        what the report lacks, else an answer to the agent; the paused deadlines and
+        the automatic closing."""
+        self.ensure_one()
+        ticket = self.sudo()
+        parts = [
+            self.env._("To handle your request we still need: %(missing)s.", missing=ticket.missing_info_label)
+            if ticket.missing_info_label
+            else self.env._("Please answer our agent's last message in the conversation below."),
+            self.env._("Reply below or by e-mail: our deadlines are paused until then."),
+        ]
+        if ticket.team_id.autoclose_days:
+            parts.append(self.env._(
+                "Without an answer within %(days)s days, the ticket is closed.", days=ticket.team_id.autoclose_days
+            ))
+        return " ".join(parts)
+
     # ------------------------------------------------------------------
     # Portal actions (called by the controller once access is checked)
     # ------------------------------------------------------------------
@@ -105,6 +133,9 @@ class ToperpHelpdeskTicket(models.Model):
         for ticket in self.sudo()._portal_nosubscribe():
             if not ticket._portal_can_close():
                 raise UserError(self.env._("This ticket cannot be closed."))
+            # Read by _track_template when the tracking is posted (at the transaction's
+            # end, like Odoo's own tracking data): the page asks for the rating, no e-mail.
+            self.env.cr.precommit.data.setdefault(PORTAL_CLOSED_KEY, set()).add(ticket.id)
             ticket.write({"stage_id": ticket.team_id._stage_solved().id})
             ticket.message_post(
                 body=self.env._("Closed by the customer from the portal."),

@@ -114,7 +114,7 @@ class TestPortalFlows(common.PortalCase):
         self.assertIn("does not look valid", response.text)
         self.assertIn("what the call is about", response.text)
         response = self._post("/my/support/callback", {
-            "phone": "0901 234 567", "slot": "afternoon", "topic": "Question about the VAT report",
+            "phone": "0901 234 567", "slot": "tomorrow_afternoon", "topic": "Question about the VAT report",
         })
         ticket = self.Ticket.search([("channel", "=", "callback")])
         self.assertEqual(len(ticket), 1)
@@ -142,8 +142,8 @@ class TestPortalFlows(common.PortalCase):
         ticket.invalidate_recordset()
         self.assertTrue(ticket.is_closed)
         self.assertEqual(ticket.stage_id, self.env.ref("toperp_helpdesk.stage_solved"))
-        # The solved e-mail asks for a rating; the page asks too.
-        self.assertEqual(len(ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or ""))), 1)
+        # The page asks for a rating: no e-mail asks again (it came after she rated).
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "How did we do" in (m.subject or "")))
         page = self.url_open(f"/my/support/{ticket.id}").text
         self.assertIn("o_toperp_rating_form", page)
         self._post(f"/my/support/{ticket.id}/rate", {"rate": "7"})
@@ -161,6 +161,9 @@ class TestPortalFlows(common.PortalCase):
         ticket.invalidate_recordset()
         self.assertFalse(ticket.is_closed)
         self.assertEqual(ticket.stage_id, self.env.ref("toperp_helpdesk.stage_in_progress"))
+        page = self.url_open(f"/my/support/{ticket.id}").text
+        self.assertNotIn("Fast and clear", page, "the old rating is not shown on the reopened ticket")
+        self.assertNotIn("o_toperp_rating_done", page)
 
     def test_agent_solving_sends_rating_request(self):
         ticket = self._ticket(self.user_a, "Report totals are wrong")
@@ -250,3 +253,34 @@ class TestPortalFlows(common.PortalCase):
         self.assertEqual(page.count("o_toperp_sla_status"), len(ticket.sla_status_ids))
         self.assertIn(shown, page)
         self.assertIn('data-state="running"', page)
+
+    @freeze_time("2026-02-13 09:00:00")  # Friday 16:00 in Hanoi, the last working day before Tết
+    def test_sla_timeline_explains_the_deadline(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["toperp_helpdesk_sla"], ["vi_VN"], overwrite=True)
+        office = self.env.ref("toperp_helpdesk_sla.calendar_office_hours")
+        self.env["toperp.helpdesk.holiday.wizard"]._generate_holidays(office, [2026])
+        ticket = self._ticket(self.user_a, "Lỗi in hóa đơn", severity_id=self.severity_low.id)
+        self.assertEqual(ticket.sla_status_ids.calendar_id, office)
+        self.authenticate("portal_a", "portal_a")
+        page = " ".join(self.url_open(f"/my/support/{ticket.id}").text.split())
+        self.assertIn("o_toperp_sla_timeline", page)
+        self.assertIn("Skipped holiday: Tết Nguyên Đán (02/17/2026).", page)
+        self.user_a.lang = "vi_VN"
+        self.authenticate("portal_a", "portal_a")
+        page = " ".join(self.url_open(f"/my/support/{ticket.id}").text.split())
+        self.assertIn("Không tính ngày nghỉ: Tết Nguyên Đán (17/02/2026).", page)
+        self.assertIn("Bắt đầu lúc 16:00, 13/02/2026.", page)
+
+    def test_search_without_accents(self):
+        invoice = self._ticket(self.user_a, "Lỗi in hóa đơn điện tử")
+        login = self._ticket(self.user_a, "Không đăng nhập được", description="<p>Sai mật khẩu</p>")
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/support?filterby=all&search=hoa don").text
+        self.assertIn(invoice.number, page)
+        self.assertNotIn(login.number, page)
+        page = self.url_open("/my/support?filterby=all&search=khong dang nhap").text
+        self.assertIn(login.number, page)
+        self.assertNotIn(invoice.number, page)
+        page = self.url_open("/my/support?filterby=all&search=sai mat khau").text
+        self.assertIn(login.number, page, "the description too")

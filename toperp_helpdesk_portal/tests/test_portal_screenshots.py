@@ -9,6 +9,7 @@ import werkzeug.urls
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser
+from odoo.tools import file_open
 
 from . import common
 
@@ -72,6 +73,12 @@ class TestPortalScreenshots(common.PortalCase):
         })
         cls.agent.lang = "vi_VN"
         cls.agent.groups_id |= env.ref("toperp_helpdesk.group_manager")
+        # Branded as the demo is (not Odoo's "Your logo", "My Company").
+        with file_open("toperp_helpdesk/static/src/img/toperp_logo.png", "rb") as logo:
+            env.company.write({
+                "name": "TopERP", "logo": base64.b64encode(logo.read()), "phone": "0865.444.886",
+                "email": "support@toperp.vn", "website": "https://toperp.vn",
+            })
 
     def _shoot(self, url, ready, login, name):
         browser = ChromeBrowser(self, success_signal=SUCCESS)

@@ -1,10 +1,11 @@
-from odoo import api, models, tools
+from odoo import api, fields, models, tools
 
 from ..clock import BusinessClock
 
 # Fields of resource.calendar that change its compiled clock.
 CLOCK_FIELDS = {
     "tz", "two_weeks_calendar", "company_id", "attendance_ids", "leave_ids", "global_leave_ids",
+    "toperp_extra_workday_ids",
 }
 
 
@@ -17,6 +18,11 @@ class ResourceCalendar(models.Model):
     _toperp_cache_fields = frozenset(CLOCK_FIELDS)
     # A new calendar has no compiled clock yet.
     _toperp_cache_lifecycle = frozenset({"unlink"})
+
+    toperp_extra_workday_ids = fields.One2many(
+        "toperp.helpdesk.extra.workday", "calendar_id", string="Extra Working Days",
+        help="Days worked by decree in exchange for a day off (e.g. a Saturday): the SLA clock counts them.",
+    )
 
     @api.model
     def _toperp_clock_for(self, calendar):
@@ -41,7 +47,8 @@ class ResourceCalendar(models.Model):
         """Compile the calendar into a BusinessClock, with what Odoo's plan_hours and
         get_work_hours_count (compute_leaves=True, no resource) would read: global
         attendances that are not breaks or sections, leaves of type ``leave`` without
-        resource on this calendar or on no calendar. Read as superuser: the clock is
+        resource on this calendar or on no calendar; plus the calendar's extra working
+        days (which Odoo cannot express). Read as superuser: the clock is
         shared by every user.
         """
         self.ensure_one()
@@ -73,4 +80,5 @@ class ResourceCalendar(models.Model):
             calendar.tz,
             [(leave.date_from, leave.date_to) for leave in leaves],
             two_weeks=calendar.two_weeks_calendar,
+            extra_days=calendar.toperp_extra_workday_ids._toperp_spans(attendances),
         )

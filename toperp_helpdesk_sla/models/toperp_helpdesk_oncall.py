@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_datetime, format_time
 
 
 class ToperpHelpdeskOncall(models.Model):
@@ -25,11 +26,21 @@ class ToperpHelpdeskOncall(models.Model):
         ("dates_check", "CHECK(date_end > date_start)", "An on-call shift must end after it starts."),
     ]
 
-    @api.depends("user_id", "date_start")
+    @api.depends("user_id", "date_start", "date_end")
+    @api.depends_context("tz")
     def _compute_display_name(self):
+        # The reader's wall-clock times (the calendar's titles), not raw UTC.
+        tz = self.env.context.get("tz") or self.env.user.tz or "Asia/Ho_Chi_Minh"
         for shift in self:
-            start = fields.Datetime.to_string(shift.date_start) or ""
-            shift.display_name = f"{shift.user_id.name or ''} {start}".strip()
+            if not (shift.date_start and shift.date_end):
+                shift.display_name = shift.user_id.name or ""
+                continue
+            shift.display_name = self.env._(
+                "%(agent)s, %(start)s → %(end)s",
+                agent=shift.user_id.name or "",
+                start=format_datetime(self.env, shift.date_start, tz=tz, dt_format="short"),
+                end=format_time(self.env, shift.date_end, tz=tz, time_format="short"),
+            )
 
     @api.model
     def _on_duty(self, moment, company=None):

@@ -59,6 +59,12 @@ class ToperpHelpdeskSlaStatus(models.Model):
     state = fields.Selection(STATES, required=True, default="running", index=True)
     paused_hours = fields.Float(string="Paused (business hours)")
     pause_start = fields.Datetime(string="Paused Since")
+    origin_date = fields.Datetime(
+        string="Original Start", help="Start before a more urgent severity or plan restarted the clock."
+    )
+    raised_date = fields.Datetime(
+        string="Restarted On", help="When a more urgent severity or plan restarted the clock."
+    )
     warned = fields.Boolean(readonly=True)
     escalated = fields.Boolean(readonly=True)
 
@@ -129,6 +135,54 @@ class ToperpHelpdeskSlaStatus(models.Model):
             share = target_hours * warning_percent / 100.0
             warning_date = clock.add(date_start, share + paused_hours) or False
         return {"deadline": deadline, "warning_date": warning_date}
+
+    def _sla_raised_by(self, values):
+        """The clocks that the policy values ``values`` (target hours, calendar) make
+        more urgent: their deadline from the original start would come earlier."""
+        Calendar = self.env["resource.calendar"]
+        calendar = Calendar.browse(values["calendar_id"])
+        clock = Calendar._toperp_clock_for(calendar)
+        raised = self.browse()
+        for status in self:
+            deadline = clock.add(status.date_start, values["target_hours"] + status.paused_hours)
+            if deadline and (not status.deadline or deadline < status.deadline):
+                raised |= status
+        return raised
+
+    def _sla_restart(self, values, when):
+        """Restart these clocks at ``when`` with the policy values ``values``."""
+        for status in self:
+            status.write(dict(
+                values,
+                origin_date=status.origin_date or status.date_start,
+                date_start=when,
+                raised_date=when,
+                paused_hours=0.0,
+                pause_start=when if status.state == "paused" else False,
+                warned=False,
+                escalated=False,
+            ))
+        self._sla_schedule()
+
+    def _sla_log_restart(self):
+        """Write on each ticket that its clocks restarted, with the new deadlines, in
+        the support language and the office's time zone."""
+        env = self._sla_recipient_env(self.env["res.users"])
+        bodies = {}
+        for ticket in self.ticket_id:
+            reader = self.with_env(env).filtered(lambda s, t=ticket: s.ticket_id == t)
+            clocks = ", ".join(
+                env._("%(target)s due %(deadline)s", target=status._sla_target_label(),
+                      deadline=status._sla_format_deadline())
+                for status in reader if status.deadline
+            )
+            bodies[ticket.id] = Markup("<p>%s</p>") % env._(
+                "New deadlines counted from the raise to %(severity)s at %(when)s: %(clocks)s.",
+                severity=ticket.with_env(env).severity_id.name,
+                when=tools.format_datetime(env, reader[:1].raised_date, tz=env.context["tz"], dt_format="short"),
+                clocks=clocks,
+            )
+        self._sla_log_and_schedule(bodies, [])
 
     def _sla_pause(self, when):
         self.filtered(lambda s: s.state == "running").write({"state": "paused", "pause_start": when})

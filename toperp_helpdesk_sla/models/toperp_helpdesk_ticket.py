@@ -1,8 +1,7 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 SLA_STATES = [
@@ -84,6 +83,21 @@ class ToperpHelpdeskTicket(models.Model):
         string="SLA Breaching Soon", compute="_compute_sla_time_left", search="_search_sla_breaching_soon"
     )
 
+    def init(self):
+        # The queue (the Tickets menu: open tickets in _order, 80 a page, with the pager's
+        # count) read in index order: 0.1 ms instead of sorting every open ticket (0.2 s
+        # with 20 000 open, BENCH backend op=queue_list). Also the kanban's columns. Not a
+        # partial index: PostgreSQL cannot match "is_closed IS NOT TRUE" to the ORM's
+        # "(is_closed IS NULL OR is_closed = FALSE)". company_id included: the record
+        # rule's condition, so that the count reads the index alone.
+        self.env.cr.execute(SQL(
+            """
+            CREATE INDEX IF NOT EXISTS toperp_helpdesk_ticket_queue_index ON toperp_helpdesk_ticket
+                   (is_closed, severity_rank DESC, sla_deadline, create_date, id) INCLUDE (company_id)
+            """
+        ))
+        return super().init()
+
     @api.depends(*POLICY_FIELDS, "support_plan", "commercial_partner_id")
     def _compute_sla_policy_id(self):
         policies = self.env["toperp.helpdesk.sla.policy"]._find_for_tickets(self)
@@ -107,24 +121,35 @@ class ToperpHelpdeskTicket(models.Model):
                 ]
             ticket.sla_deadline, ticket.sla_state = sla_summary(clocks)
 
-    @api.depends("sla_deadline")
+    @api.depends("sla_deadline", "sla_state", "sla_policy_id")
     @api.depends_context("uid")
     def _compute_sla_time_left(self):
+        """From the ticket's own summary (nearest deadline, state) and its policy's working
+        hours, which its open clocks count in (``_sla_policy_values``): no read of the
+        clocks for a page of the queue (2 queries and a fifth of its time, BENCH backend
+        op=queue_list). Breaching soon: warned (``at_risk``) or due within 2 hours, as
+        ``_search_sla_breaching_soon`` finds it."""
         now = fields.Datetime.now()
+        Calendar = self.env["resource.calendar"].sudo()
+        Policy = self.env["toperp.helpdesk.sla.policy"]
         for ticket in self:
-            status = ticket.sla_status_ids.filtered(
-                lambda s, d=ticket.sla_deadline: d and s.deadline == d and not s.reached_date
-            )[:1]
-            if not status:
+            deadline = ticket.sla_deadline
+            if not deadline:
                 ticket.sla_time_left = 0.0
                 ticket.sla_breaching_soon = False
                 continue
-            clock = status._clock()
-            if status.deadline >= now:
-                ticket.sla_time_left = clock.between(now, status.deadline)
+            if ticket.sla_policy_id:
+                calendar = Calendar.browse(Policy._targets_cached(ticket.sla_policy_id.id)["calendar_id"] or ())
+            else:  # its policy deleted: the clock's own hours
+                calendar = ticket.sudo().sla_status_ids.filtered(
+                    lambda s, d=deadline: s.deadline == d and not s.reached_date
+                )[:1].calendar_id
+            clock = Calendar._toperp_clock_for(calendar)
+            if deadline >= now:
+                ticket.sla_time_left = clock.between(now, deadline)
             else:
-                ticket.sla_time_left = -clock.between(status.deadline, now)
-            ticket.sla_breaching_soon = status.warned or status.deadline <= now + BREACHING_SOON
+                ticket.sla_time_left = -clock.between(deadline, now)
+            ticket.sla_breaching_soon = ticket.sla_state == "at_risk" or deadline <= now + BREACHING_SOON
 
     def _search_sla_breaching_soon(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -165,7 +190,8 @@ class ToperpHelpdeskTicket(models.Model):
             if "stage_id" in vals:
                 self._sla_stage_changed(before, now)
         if POLICY_FIELDS.intersection(vals):
-            self._sla_apply()
+            now = fields.Datetime.now()
+            self._sla_apply(raised_at=now)
         return res
 
     # ------------------------------------------------------------------
@@ -217,16 +243,22 @@ class ToperpHelpdeskTicket(models.Model):
         team = self.team_id
         return bool(team) and stage == team._stage_cancelled() and stage != team._stage_solved()
 
-    def _sla_apply(self, start=None):
+    def _sla_apply(self, start=None, raised_at=None):
         """Apply the ticket's policy: start the missing clocks (``_sla_new_clock_values``)
         and recompute the clocks still open from their ORIGINAL start, keeping the
-        paused time.
+        paused time; met and breached clocks stay as they are.
 
         ``start``: start of newly started clocks (default: when the customer reported
         the problem, ``reported_date``).
+        ``raised_at``: the policy may have changed at that moment (severity, team,
+        plan): a clock the new policy makes more urgent (its deadline from the original
+        start would be earlier) restarts then, with the new target and calendar (a
+        Low ticket raised to Critical on Saturday 02:00 is due at 03:00, not breached
+        at once); a lowering keeps the original start (it hides no breach). The
+        restart is written on the ticket.
         """
-        now = fields.Datetime.now()
         new_vals = []
+        restarted = self.env["toperp.helpdesk.sla.status"]
         for ticket in self.sudo():
             if ticket.scope_reason_id:
                 continue
@@ -238,16 +270,19 @@ class ToperpHelpdeskTicket(models.Model):
                 if not hours:
                     open_ones._sla_cancel()
                 elif open_ones:
-                    open_ones.write(ticket._sla_policy_values(policy, target))
-                    open_ones._sla_schedule()
-                    # A looser target may give a late clock its time back.
-                    open_ones.filtered(
-                        lambda s: s.state == "breached" and s.deadline and s.deadline > now
-                    ).write({"state": "running", "warned": False, "escalated": False})
+                    values = ticket._sla_policy_values(policy, target)
+                    ticking = open_ones.filtered(lambda s: s.state in ("running", "paused"))
+                    raised = ticking._sla_raised_by(values) if raised_at else ticking.browse()
+                    (ticking - raised).write(values)
+                    (ticking - raised)._sla_schedule()
+                    raised._sla_restart(values, raised_at)
+                    restarted |= raised
             started = set(statuses.mapped("target"))
             new_vals += [vals for vals in ticket._sla_new_clock_values(start) if vals["target"] not in started]
         if new_vals:
             self.env["toperp.helpdesk.sla.status"].sudo().create(new_vals)
+        if restarted:
+            restarted._sla_log_restart()
 
     def _sla_new_clock_values(self, start=None):
         """Creation values of the clocks the ticket's policy starts (first response and
@@ -349,55 +384,3 @@ class ToperpHelpdeskTicket(models.Model):
             vals_list.append(vals)
         if vals_list:
             self.env["toperp.helpdesk.sla.status"].sudo().create(vals_list)._sla_schedule()
-
-    # ------------------------------------------------------------------
-    # 24/7 on-call
-    # ------------------------------------------------------------------
-
-    def _notify_oncall(self):
-        """High and Critical tickets arriving outside office hours page the on-call agents."""
-        office = self._toperp_record("resource.calendar", "toperp_helpdesk_sla.calendar_office_hours")
-        if not office:
-            return
-        clock = self.env["resource.calendar"]._toperp_clock_for(office)
-        now = fields.Datetime.now()
-        if clock.is_working(now):
-            return
-        urgent_ids = {
-            severity_id
-            for code, (severity_id, _rank, _words) in self.env["toperp.helpdesk.severity"]._triage_data().items()
-            if code in ("high", "critical")
-        }
-        urgent = self.filtered(lambda t: t.severity_id.id in urgent_ids and not t.is_closed)
-        if not urgent:
-            return
-        Oncall = self.env["toperp.helpdesk.oncall"].sudo()
-        activity_type = self.env.ref("toperp_helpdesk_sla.mail_activity_type_oncall")
-        for ticket in urgent.sudo():
-            users = Oncall._on_duty(now, ticket.company_id)
-            if not users:
-                continue
-            body = Markup("<p>%s</p>") % self.env._(
-                "On-call: %(severity)s ticket %(number)s arrived outside office hours.",
-                severity=ticket.severity_id.name,
-                number=ticket.number,
-            )
-            ticket.message_post(
-                body=body,
-                partner_ids=users.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-                [
-                    {
-                        "res_model_id": self.env["ir.model"]._get_id(self._name),
-                        "res_id": ticket.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": self.env._("Urgent ticket outside office hours"),
-                        "user_id": user.id,
-                        "date_deadline": fields.Date.context_today(self, now),
-                    }
-                    for user in users
-                ]
-            )

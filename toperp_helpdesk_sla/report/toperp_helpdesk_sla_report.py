@@ -18,7 +18,7 @@ DATE_GRANULARITIES = {
 # PostgreSQL triggers (see ``_init_fact_table``). Bump the version when its definition
 # changes: the table is then rebuilt at the next module update.
 FACT_TABLE = "toperp_helpdesk_sla_report_fact"
-FACT_VERSION = "1"
+FACT_VERSION = "2"
 # Ticket columns copied to the fact table (the hot dimensions of the report).
 TICKET_DIMENSIONS = ("company_id", "severity_id", "team_id", "commercial_partner_id", "scope_reason_id")
 
@@ -33,7 +33,7 @@ class ToperpHelpdeskSlaReport(models.Model):
     per pivot refresh, ``tests/perf/bench_sla_report.py``), so the view reads a narrow,
     denormalised table, ``toperp_helpdesk_sla_report_fact``: the status id, target,
     state, start and business hours to reach, with the ticket's company, severity, team,
-    customer and scope. PostgreSQL triggers on the status and ticket tables keep it in
+    customer and scope, the paused time. PostgreSQL triggers on the status and ticket tables keep it in
     sync in the same transaction, whatever writes them (ORM, cron, SQL). Rarely grouped
     columns (policy, deadline, assignee, plan…) come from LEFT JOINs on unique keys,
     which PostgreSQL drops from the queries that do not use them.
@@ -82,6 +82,12 @@ class ToperpHelpdeskSlaReport(models.Model):
         readonly=True,
         help="Business hours to solve, pauses excluded.",
     )
+    paused_hours = fields.Float(
+        string="Paused Time (h)",
+        aggregator="avg",
+        readonly=True,
+        help="Business hours the clock waited on the customer (a pause still running not counted).",
+    )
 
     def _query(self):
         return SQL(
@@ -106,7 +112,8 @@ class ToperpHelpdeskSlaReport(models.Model):
                    (f.state = 'met')::int AS met_count,
                    (f.state = 'breached')::int AS breached_count,
                    CASE WHEN f.target = 'first_response' THEN f.reached_hours END AS first_response_hours,
-                   CASE WHEN f.target = 'resolution' THEN f.reached_hours END AS resolution_hours
+                   CASE WHEN f.target = 'resolution' THEN f.reached_hours END AS resolution_hours,
+                   f.paused_hours AS paused_hours
               FROM %(fact)s f
               LEFT JOIN toperp_helpdesk_sla_status s ON s.id = f.id
               LEFT JOIN toperp_helpdesk_ticket t ON t.id = f.ticket_id
@@ -146,7 +153,8 @@ class ToperpHelpdeskSlaReport(models.Model):
                 in_scope boolean NOT NULL,
                 target varchar NOT NULL,
                 state varchar NOT NULL,
-                reached_hours double precision    -- only once reached
+                reached_hours double precision,   -- only once reached
+                paused_hours double precision
             );
             CREATE INDEX %(ticket_index)s ON %(fact)s (ticket_id);
             COMMENT ON TABLE %(fact)s IS %(comment)s;
@@ -170,11 +178,12 @@ class ToperpHelpdeskSlaReport(models.Model):
             """
             INSERT INTO %(fact)s
                    (id, company_id, ticket_id, severity_id, team_id, partner_id, date_start,
-                    date_start_local, in_scope, target, state, reached_hours)
+                    date_start_local, in_scope, target, state, reached_hours, paused_hours)
             SELECT s.id, t.company_id, s.ticket_id, t.severity_id, t.team_id, t.commercial_partner_id,
                    s.date_start, timezone(%(tz)s, timezone('UTC', s.date_start))::date,
                    t.scope_reason_id IS NULL, s.target, s.state,
-                   CASE WHEN s.reached_date IS NOT NULL THEN s.reached_hours END
+                   CASE WHEN s.reached_date IS NOT NULL THEN s.reached_hours END,
+                   COALESCE(s.paused_hours, 0.0)
               FROM %(source)s s
               JOIN toperp_helpdesk_ticket t ON t.id = s.ticket_id
              %(where)s %(lock)s
@@ -220,7 +229,8 @@ class ToperpHelpdeskSlaReport(models.Model):
                     UPDATE %(fact)s
                        SET target = NEW.target, state = NEW.state, date_start = NEW.date_start,
                            date_start_local = timezone(%(tz)s, timezone('UTC', NEW.date_start))::date,
-                           reached_hours = CASE WHEN NEW.reached_date IS NOT NULL THEN NEW.reached_hours END
+                           reached_hours = CASE WHEN NEW.reached_date IS NOT NULL THEN NEW.reached_hours END,
+                           paused_hours = COALESCE(NEW.paused_hours, 0.0)
                      WHERE id = NEW.id;
                 END IF;
                 RETURN NULL;
@@ -251,12 +261,13 @@ class ToperpHelpdeskSlaReport(models.Model):
                 EXECUTE FUNCTION toperp_helpdesk_sla_report_status_delete();
             DROP TRIGGER IF EXISTS toperp_helpdesk_sla_report_update ON toperp_helpdesk_sla_status;
             CREATE TRIGGER toperp_helpdesk_sla_report_update
-                AFTER UPDATE OF ticket_id, target, state, date_start, reached_date, reached_hours
+                AFTER UPDATE OF ticket_id, target, state, date_start, reached_date, reached_hours, paused_hours
                 ON toperp_helpdesk_sla_status FOR EACH ROW
                 WHEN (OLD.ticket_id IS DISTINCT FROM NEW.ticket_id OR OLD.target IS DISTINCT FROM NEW.target
                       OR OLD.state IS DISTINCT FROM NEW.state OR OLD.date_start IS DISTINCT FROM NEW.date_start
                       OR OLD.reached_date IS DISTINCT FROM NEW.reached_date
-                      OR OLD.reached_hours IS DISTINCT FROM NEW.reached_hours)
+                      OR OLD.reached_hours IS DISTINCT FROM NEW.reached_hours
+                      OR OLD.paused_hours IS DISTINCT FROM NEW.paused_hours)
                 EXECUTE FUNCTION toperp_helpdesk_sla_report_status_update();
             DROP TRIGGER IF EXISTS toperp_helpdesk_sla_report_update ON toperp_helpdesk_ticket;
             CREATE TRIGGER toperp_helpdesk_sla_report_update

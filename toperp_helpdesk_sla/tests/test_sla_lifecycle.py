@@ -34,7 +34,7 @@ class TestSlaLifecycle(common.SlaCase):
             self.assertAlmostEqual(first.paused_hours, 3.0)
             self.assertEqual(first.deadline, self.dt("2026-11-16 07:00:00"))  # 24/7: 2 h + 3 h paused
 
-    def test_severity_change_recomputes_from_original_start(self):
+    def test_severity_raise_restarts_at_the_change(self):
         with freeze_time("2026-11-16 02:00:00"):  # Monday 09:00 local
             ticket = self.create_ticket(self.low)
             first = self.status(ticket, "first_response")
@@ -47,12 +47,13 @@ class TestSlaLifecycle(common.SlaCase):
             ticket.severity_id = self.high
             self.assertEqual(ticket.sla_policy_id, self.policy_urgent)
             self.assertEqual(self.status(ticket, "first_response"), first, "same clock, new target")
-            self.assertEqual(first.date_start, self.dt("2026-11-16 02:00:00"))
+            self.assertEqual(first.date_start, self.dt("2026-11-16 03:30:00"), "restarted at the raise")
+            self.assertEqual(first.origin_date, self.dt("2026-11-16 02:00:00"))
             self.assertFalse(first.calendar_id)
-            self.assertAlmostEqual(first.paused_hours, 0.5)
-            # 24/7 now: start + 2 h + 30 min paused.
-            self.assertEqual(first.deadline, self.dt("2026-11-16 04:30:00"))
-            self.assertEqual(self.status(ticket, "resolution").deadline, self.dt("2026-11-16 10:30:00"))
+            self.assertAlmostEqual(first.paused_hours, 0.0)
+            # 24/7 from the raise: 2 h and 8 h.
+            self.assertEqual(first.deadline, self.dt("2026-11-16 05:30:00"))
+            self.assertEqual(self.status(ticket, "resolution").deadline, self.dt("2026-11-16 11:30:00"))
 
     def test_first_response_not_met_by_ack_or_note(self):
         with freeze_time("2026-11-16 02:00:00"):

@@ -182,3 +182,23 @@ class TestSlaReport(common.SlaCase):
         after = self.report_rows(ticket).read(["target", "state", "severity_id", "partner_id"])
         self.assertEqual(len(after), len(before))
         self.assertEqual({row["severity_id"][0] for row in after}, {self.low.id})
+
+    def test_paused_time_per_severity_and_month(self):
+        with freeze_time("2026-11-16 02:00:00"):  # Monday 09:00 in Hanoi
+            waited = self.create_ticket(self.medium)
+            straight = self.create_ticket(self.medium)
+        with freeze_time("2026-11-16 03:00:00"):
+            waited.stage_id = self.stage_waiting
+        with freeze_time("2026-11-16 06:00:00"):  # 13:00: 10:00-12:00 counted as paused (office hours)
+            waited.stage_id = self.stage_progress
+            self.agent_reply(waited)
+            self.agent_reply(straight)
+        rows = self.report_rows(waited | straight)
+        first = rows.filtered(lambda r: r.ticket_id == waited and r.target == "first_response")
+        self.assertAlmostEqual(first.paused_hours, 2.0)
+        self.assertAlmostEqual(first.first_response_hours, 1.0, msg="09-10 only: pauses excluded")
+        [(month, paused)] = self.env["toperp.helpdesk.sla.report"]._read_group(
+            [("ticket_id", "in", (waited | straight).ids), ("target", "=", "first_response")],
+            ["date_start:month"], ["paused_hours:avg"],
+        )
+        self.assertAlmostEqual(paused, 1.0)

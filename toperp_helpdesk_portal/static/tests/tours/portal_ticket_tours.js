@@ -103,7 +103,7 @@ registry.category("web_tour.tours").add("toperp_portal_callback", {
         { content: "A missing phone is reported", trigger: ".o_toperp_field_error[data-field=phone]" },
         { trigger: ".o_toperp_field_error[data-field=topic]" },
         { trigger: "input[name=phone]", run: "edit 0901 234 567" },
-        { trigger: "select[name=slot]", run: "select afternoon" },
+        { trigger: "select[name=slot]", run: "select tomorrow_afternoon" },
         { trigger: "textarea[name=topic]", run: "edit Question about the VAT declaration report" },
         { trigger: "button.o_toperp_callback_submit", run: "click" },
         { trigger: ".o_toperp_callback_done" },
