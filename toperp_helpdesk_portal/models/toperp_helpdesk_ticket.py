@@ -21,6 +21,16 @@ class ToperpHelpdeskTicket(models.Model):
     # Customers who can read a ticket (portal record rules) may write in its chatter.
     _mail_post_access = "read"
 
+    chat_channel_id = fields.Many2one(
+        "discuss.channel",
+        string="Live Chat Conversation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The live chat conversation this ticket was opened from.",
+    )
+
     def _compute_access_url(self):
         for ticket in self:
             ticket.access_url = f"/my/support/{ticket.id}"
