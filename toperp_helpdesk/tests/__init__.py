@@ -8,10 +8,10 @@ from . import (
     test_intake_job,
     test_mail_gateway,
     test_security,
+    test_ticket_customer_search,
     test_ticket_intake,
     test_ticket_merge,
     test_ticket_queue,
-    test_ticket_customer_search,
     test_ticket_search,
     test_views,
 )
