@@ -40,7 +40,7 @@ class TestPortalScreenshots(common.PortalCase):
         env = cls.env
         env["res.lang"]._activate_lang("vi_VN")
         env["ir.module.module"]._load_module_terms(
-            ["toperp_helpdesk", "toperp_helpdesk_sla", "toperp_helpdesk_portal"], ["vi_VN"], overwrite=True
+            ["toperp_helpdesk", "toperp_helpdesk_sla", "toperp_helpdesk_portal", "resource"], ["vi_VN"], overwrite=True
         )
         cls.user_a.lang = "vi_VN"
         severity = {code: env.ref(f"toperp_helpdesk.severity_{code}") for code in ("low", "medium", "high", "critical")}
@@ -84,6 +84,8 @@ class TestPortalScreenshots(common.PortalCase):
         browser = ChromeBrowser(self, success_signal=SUCCESS)
         try:
             self.authenticate(login, login, browser=browser)
+            if not login:  # an anonymous visitor reading Vietnamese
+                browser.set_cookie("frontend_lang", "vi_VN", "/", "127.0.0.1")
             self.cr.flush()
             self.cr.clear()
             browser.navigate_to(werkzeug.urls.url_join(self.base_url(), url), wait_stop=True)
@@ -115,6 +117,9 @@ class TestPortalScreenshots(common.PortalCase):
             ("/my/support/new", "document.querySelector('.o_toperp_ticket_form')", "portal_a", "portal-ticket-new.png"),
             ("/odoo/action-toperp_helpdesk.toperp_helpdesk_ticket_action",
              "document.querySelector('.o_data_row, .o_kanban_record')", "toperp_agent", "backend-ticket-queue.png"),
+            ("/odoo/action-toperp_helpdesk.toperp_helpdesk_team_action_dashboard",
+             "document.querySelector('.o_kanban_record')", "toperp_agent", "backend-team-overview.png"),
+            ("/support", "document.querySelector('.o_toperp_support_page')", None, "support-page.png"),
         ]
         for url, selector, login, name in shots:
             data = self._shoot(url, selector, login, name)
