@@ -15,8 +15,8 @@ COUNT = 100
 QUERIES = {
     "assign": 277,
     "stage": 526,
-    "severity": 246,
-    "close": 8213,
+    "severity": 247,
+    "close": 8214,
     "out_of_scope": 5178,
 }
 
