@@ -20,6 +20,7 @@ from . import (  # cached_config first: other models inherit it
     toperp_helpdesk_team_dashboard,
     toperp_helpdesk_ticket,
     toperp_helpdesk_ticket_affected_url,
+    toperp_helpdesk_ticket_autoclose,
     toperp_helpdesk_ticket_incident,
     toperp_helpdesk_ticket_mail,
     toperp_helpdesk_ticket_mail_routing,
