@@ -179,7 +179,8 @@ class ToperpHelpdeskTicket(models.Model):
         index="btree_not_null",
         help="Opened during this announced maintenance window: possibly out of scope.",
     )
-    color = fields.Integer()
+    # A colour index: never summed (the kanban would add SUM(color) to its group counts).
+    color = fields.Integer(aggregator=False)
     first_response_date = fields.Datetime(
         string="First Agent Reply", readonly=True, copy=False, help="First public reply of an agent."
     )
@@ -210,8 +211,6 @@ class ToperpHelpdeskTicket(models.Model):
     _sql_constraints = [
         ("number_company_uniq", "unique(number, company_id)", "Ticket references must be unique."),
     ]
-
-    @api.model
 
     @api.model
     @tools.ormcache("company_id")
