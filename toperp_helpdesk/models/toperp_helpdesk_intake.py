@@ -55,10 +55,13 @@ class ToperpHelpdeskIntake(models.Model):
 
     @api.model
     def _wake(self):
-        cron = self.env.ref(CRON_XMLID).sudo()
-        # _trigger() reads the cron's active flag: not its whole row (ir.actions.server).
-        cron.fetch(["active"])
-        cron._trigger()
+        # One query finds the cron and reads what _trigger() reads, its active flag
+        # (env.ref() would check that it exists, then a fetch read its whole row with
+        # its ir.actions.server): the gateway wakes the job for every e-mail.
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(CRON_XMLID, raise_if_not_found=False)
+        cron = self.env["ir.cron"].sudo().search_fetch([("id", "=", cron_id)], ["active"])
+        if cron:
+            cron._trigger()
 
     @api.model
     def _cron_intake(self, batch_size=100):

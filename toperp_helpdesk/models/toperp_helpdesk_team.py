@@ -121,12 +121,15 @@ class ToperpHelpdeskTeam(models.Model):
         return tuple((stage.id, stage.is_closed, stage.pauses_sla) for stage in stages)
 
     @api.model
-    @tools.ormcache("team_id", "default", "self.env.lang")
-    def _reply_to_cached(self, team_id, default):
+    @tools.ormcache("team_id", "self.env.lang")
+    def _reply_to_cached(self, team_id):
         """The team's reply-to address ("Company Team <support@…>"), as mail.thread
         computes it, kept in the registry cache: cleared when the team, its alias, or
-        a company name changes."""
-        return self.sudo().browse(team_id)._notify_get_reply_to(default=default).get(team_id)
+        a company name changes. None when the team has no alias and its company no
+        catchall: mail.thread then uses its caller's default, the message's sender,
+        which is not part of the cache's key (one entry per sender missed it for every
+        new customer: 2 queries per e-mail)."""
+        return self.sudo().browse(team_id)._notify_get_reply_to(default=None).get(team_id)
 
     def _stage_new(self):
         return self._stage_where(closed=False)[:1]

@@ -339,7 +339,7 @@ class ToperpHelpdeskTicket(models.Model):
         """Customers answer to their team's address (support@…) rather than the catchall."""
         with_team = self.filtered("team_id")
         Team = self.env["toperp.helpdesk.team"]
-        reply_to = {ticket.id: Team._reply_to_cached(ticket.team_id.id, default) for ticket in with_team}
+        reply_to = {ticket.id: Team._reply_to_cached(ticket.team_id.id) or default for ticket in with_team}
         if self - with_team:
             reply_to.update(super(ToperpHelpdeskTicket, self - with_team)._notify_get_reply_to(default=default))
         return reply_to

@@ -21,6 +21,12 @@ class ToperpHelpdeskTicket(models.Model):
     # Customers who can read a ticket (portal record rules) may write in its chatter.
     _mail_post_access = "read"
 
+    # A new ticket has no rating: rating.mixin's compute gives 0 without a query for a
+    # record not yet in the database, so it is computed for the INSERT rather than by a
+    # query and an UPDATE of the new row after it (2 queries less per new ticket,
+    # tests/test_creation_query_count.py).
+    rating_last_value = fields.Float(compute="_compute_rating_last_value", store=True, precompute=True)
+
     chat_channel_id = fields.Many2one(
         "discuss.channel",
         string="Live Chat Conversation",
