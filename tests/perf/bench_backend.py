@@ -289,7 +289,9 @@ class Client:
                 }, tag + "-progress")
             first = next(g for g in groups["groups"] if not g.get("__fold") and g[f"{self.kanban_group_by}_count"])
             column = self.call("web_search_read", [], {
-                "domain": ["&", *domain, *first["__domain"]] if domain else first["__domain"],
+                # The group's own domain (the search's and the column's), as the web client
+                # sends it (relational_model.js: groupConfig.list.domain = group.domain).
+                "domain": first["__domain"],
                 "specification": self.kanban_spec, "offset": 0, "limit": KANBAN_LIMIT, "order": "",
                 "count_limit": COUNT_LIMIT, "context": {**context, "bin_size": True,
                                                         f"default_{self.kanban_group_by}": first[

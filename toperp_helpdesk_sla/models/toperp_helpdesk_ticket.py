@@ -106,6 +106,19 @@ class ToperpHelpdeskTicket(models.Model):
                    WHERE (is_closed IS NULL OR is_closed = FALSE)
             """
         ))
+        # A kanban column (the open tickets of one stage, in the queue's order, 40 cards
+        # with the column's count): PostgreSQL cannot know that a stage's tickets are
+        # nearly all open, misjudges how many remain and sorts the whole stage (5 000
+        # tickets: 9 ms, and 8 ms for the count) unless an index starts with the stage:
+        # 0.3 ms and 2 ms (test_queue_index).
+        self.env.cr.execute(SQL(
+            """
+            CREATE INDEX IF NOT EXISTS toperp_helpdesk_ticket_open_stage_index ON toperp_helpdesk_ticket
+                   (stage_id, COALESCE(is_closed, FALSE), severity_rank DESC, sla_deadline, create_date, id)
+                   INCLUDE (company_id)
+                   WHERE (is_closed IS NULL OR is_closed = FALSE)
+            """
+        ))
         return super().init()
 
     @api.depends(*POLICY_FIELDS, "support_plan", "commercial_partner_id")
