@@ -181,9 +181,10 @@ class TestBackendQueryCount(common.HelpdeskCase):
         """The open queue is read in the order of its index: the first page of a desk with
         20 000 open tickets costs 0.4 ms, not a sort of all of them (33 ms at 1 000 000
         tickets), and so is a kanban column (one stage's open tickets). A change of the
-        queue's order or of the Open filter that the indexes no longer match fails here. (That the kanban's counts read the index alone shows
-        in ``BENCH backend`` only: PostgreSQL reads a table's rows anyway until a VACUUM
-        has seen them, never the case for a test's uncommitted tickets.)"""
+        queue's order or of the Open filter that the indexes no longer match fails here.
+        (That the kanban's counts read the index alone shows in ``BENCH backend`` only:
+        PostgreSQL reads a table's rows anyway until a VACUUM has seen them, never the
+        case for a test's uncommitted tickets.)"""
         self._tickets(40)
         Queue = self.Queue.with_context(active_test=True)
         page = Queue._search(self.open_domain, order=Queue._order, limit=80)
