@@ -48,6 +48,22 @@ NUL = "\x00"
 CALLBACK_SLOTS = ("asap", "morning", "afternoon", "tomorrow_morning", "tomorrow_afternoon")
 
 
+def callback_slots(env):
+    """{code: label} of the call-back times still ahead in Vietnam, where the team calls
+    from: no "This morning" after 12:00, no "This afternoon" after 17:30. One list for the
+    portal's and the public page's forms."""
+    now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(DEFAULT_TZ))
+    hour = now.hour + now.minute / 60
+    slots = {"asap": env._("As soon as possible")}
+    if hour < 12:
+        slots["morning"] = env._("This morning (8:00–12:00)")
+    if hour < 17.5:
+        slots["afternoon"] = env._("This afternoon (13:00–17:30)")
+    slots["tomorrow_morning"] = env._("Tomorrow morning")
+    slots["tomorrow_afternoon"] = env._("Tomorrow afternoon")
+    return slots
+
+
 class ToperpHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Shared values
@@ -479,19 +495,7 @@ class ToperpHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     def _toperp_callback_slots(self):
-        """The call-back times still ahead in Vietnam, where the team calls from: no
-        "This morning" after 12:00, no "This afternoon" after 17:30."""
-        env = request.env
-        now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(DEFAULT_TZ))
-        hour = now.hour + now.minute / 60
-        slots = {"asap": env._("As soon as possible")}
-        if hour < 12:
-            slots["morning"] = env._("This morning (8:00–12:00)")
-        if hour < 17.5:
-            slots["afternoon"] = env._("This afternoon (13:00–17:30)")
-        slots["tomorrow_morning"] = env._("Tomorrow morning")
-        slots["tomorrow_afternoon"] = env._("Tomorrow afternoon")
-        return slots
+        return callback_slots(request.env)
 
     def _toperp_callback_values(self, values=None, errors=None):
         layout = self._prepare_portal_layout_values()

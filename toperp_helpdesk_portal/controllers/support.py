@@ -13,7 +13,7 @@ from odoo.http import request
 from odoo.tools import SQL, get_lang, plaintext2html
 from odoo.tools.misc import babel_locale_parse
 
-from .portal import PHONE_RE, TEXT_MAX_LENGTH
+from .portal import PHONE_RE, TEXT_MAX_LENGTH, callback_slots
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 # Anonymous call-backs: per phone number and for all visitors together, per window.
@@ -123,14 +123,7 @@ class ToperpSupportPage(http.Controller):
         }
 
     def _callback_slots(self):
-        env = request.env
-        return {
-            "asap": env._("As soon as possible"),
-            "morning": env._("This morning (8:00–12:00)"),
-            "afternoon": env._("This afternoon (13:00–17:30)"),
-            "tomorrow_morning": env._("Tomorrow morning"),
-            "tomorrow_afternoon": env._("Tomorrow afternoon"),
-        }
+        return callback_slots(request.env)
 
     @http.route("/support", type="http", auth="public", methods=["GET"], website=True, sitemap=True)
     def support_page(self, **kw):

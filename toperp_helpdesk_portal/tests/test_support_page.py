@@ -27,7 +27,7 @@ class TestSupportPage(PortalCase):
         self.authenticate(None, None)
         self.opener.cookies.set("frontend_lang", "vi_VN")
         data = {"name": "Nguyễn Văn Nam", "phone": "0901 234 567", "company": "Công ty Nam Phát",
-                "slot": "morning", "topic": "Hỏi về gia hạn hợp đồng hỗ trợ"}
+                "slot": "tomorrow_morning", "topic": "Hỏi về gia hạn hợp đồng hỗ trợ"}
         data.update(values)
         return self._post("/support/callback", data, csrf=csrf)
 
@@ -67,7 +67,7 @@ class TestSupportPage(PortalCase):
 
     @freeze_time("2026-11-27 02:00:00")
     def test_anonymous_callback_creates_ticket(self):
-        response = self._callback()
+        response = self._callback(slot="morning")
         ticket = self._callbacks()
         self.assertEqual(len(ticket), 1)
         self.assertIn(ticket.number, response.text, "the visitor is told the number")
@@ -80,6 +80,16 @@ class TestSupportPage(PortalCase):
         self.assertEqual(call.user_id, self.agent, "an agent has the call planned")
         self.assertIn("Sáng nay", call.summary, "at the time the visitor chose")
         self.assertIn("0901 234 567", call.note)
+
+    def test_callback_slots_still_ahead_in_vietnam(self):
+        with freeze_time("2026-11-27 08:00:00"):  # 15:00 in Hanoi
+            page = self._get()
+            self.assertNotIn('value="morning"', page, "no 'This morning' at 15:00, as on the portal")
+            self.assertIn('value="afternoon"', page)
+            response = self._callback(slot="morning")
+            self.assertIn('data-field="slot"', response.text, "a morning call-back is refused in the afternoon")
+            self.assertFalse(self._callbacks(), "nothing created")
+            self.assertIn("Hỏi về gia hạn hợp đồng hỗ trợ", response.text, "what was typed is kept")
 
     def test_callback_errors_keep_what_was_typed(self):
         response = self._callback(name="", phone="abc", topic="Cần tư vấn gói Ưu tiên")
