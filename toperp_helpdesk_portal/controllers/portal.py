@@ -45,7 +45,6 @@ ALLOWED_EXTENSIONS = {
     "log": "text/plain",
 }
 NUL = "\x00"
-CALLBACK_SLOTS = ("asap", "morning", "afternoon", "tomorrow_morning", "tomorrow_afternoon")
 
 
 def callback_slots(env):
