@@ -60,7 +60,10 @@ fi
 log "running tests (pytest-odoo, HTTP server on, headless Chromium)"
 export TOPERP_REPO_DIR="$REPO_DIR" TOPERP_ODOO_SRC="$ODOO_SRC"
 set +e
-"$VENV/bin/python" -m pytest --odoo-config="$CONF" --odoo-database="$DB" \
+# Our fixtures (tests/pytest_plugin.py) by name as well as from conftest.py, which pytest
+# reads only when one of our own paths is given: a run of one of Odoo's files alone
+# behaves as in the full run.
+"$VENV/bin/python" -m pytest -p tests.pytest_plugin --odoo-config="$CONF" --odoo-database="$DB" \
     --odoo-log-level=warn -o cache_dir="$RUN_DIR/.pytest_cache" \
     --junitxml="$RUN_DIR/junit.xml" -rfEs "${PYTEST_ARGS[@]}"
 rc=$?

@@ -9,6 +9,8 @@ instead, exactly as ``odoo-bin --test-enable`` does, so that every HttpCase and
 Chromium tour really runs.
 """
 
+import random
+
 import pytest
 
 import odoo
@@ -44,3 +46,22 @@ def odoo_current_test(request):
     odoo.modules.module.current_test = request.instance if request.instance is not None else True
     yield
     odoo.modules.module.current_test = previous
+
+
+# Odoo's test helper ``format_and_process`` (mail/tests/common.py) makes its Message-Ids
+# as "<%.7f-%5d-test@iron.sky>" % (time.time(), randint(0, 99998)): one in ten is padded
+# with a space ("<1796198316.6018486- 8875-test@iron.sky>"), not a valid msg-id, and the
+# References header that this test of Odoo's builds from it loses it: the gateway then
+# takes the older reference and the test fails, on plain Odoo as often (seen once in 8
+# runs). For this test only, the helper's random number has five digits. Odoo's code
+# under test is untouched; only how its test makes up Message-Ids.
+FLAKY_MESSAGE_ID_TESTS = {"test_message_process_references_multi_parent_notflat"}
+
+
+@pytest.fixture(autouse=True)
+def odoo_message_ids_without_spaces(request, monkeypatch):
+    if request.node.name in FLAKY_MESSAGE_ID_TESTS:
+        from odoo.addons.mail.tests import common as mail_test_common
+
+        monkeypatch.setattr(mail_test_common, "randint", lambda _low, high: random.randint(10000, high))
+    yield

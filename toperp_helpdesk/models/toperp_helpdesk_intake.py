@@ -74,13 +74,15 @@ class ToperpHelpdeskIntake(models.Model):
         Returns how many queue rows were handled.
         """
         self.flush_model()
-        rows = self.env.execute_query(SQL(
-            "SELECT id FROM toperp_helpdesk_intake ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", batch_size,
-        ))
-        queued = self.sudo().browse([row[0] for row in rows])
-        if not queued:
-            return 0
         try:
+            # Under REPEATABLE READ even SKIP LOCKED fails on a row that another worker
+            # deleted and committed after this transaction's snapshot: a collision too.
+            rows = self.env.execute_query(SQL(
+                "SELECT id FROM toperp_helpdesk_intake ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", batch_size,
+            ))
+            queued = self.sudo().browse([row[0] for row in rows])
+            if not queued:
+                return 0
             # E-mails are never force-sent here: see _send_after_commit.
             queued.with_context(mail_notify_force_send=False)._send()
             queued.unlink()

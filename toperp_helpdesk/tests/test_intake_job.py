@@ -128,7 +128,10 @@ class TestIntakeJobConcurrency(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
-        with cls.registry.cursor() as cr:
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"mail_notrack": True, "tracking_disable": True})
             team = env["toperp.helpdesk.team"].create({"name": "Intake concurrency", "assign_method": "manual"})
             partner = env["res.partner"].create({"name": "Khách đồng thời", "email": "dongthoi@khach.vn"})
@@ -139,19 +142,54 @@ class TestIntakeJobConcurrency(BaseCase):
                 ]
             )
             env["toperp.helpdesk.intake"].create([{"ticket_id": t.id, "kind": "ack"} for t in tickets])
-            cls.team_id, cls.partner_id, cls.ticket_ids = team.id, partner.id, tickets.ids
-        cls.addClassCleanup(cls._cleanup)
+            self.team_id, self.partner_id, self.ticket_ids = team.id, partner.id, tickets.ids
+        self.addCleanup(self._cleanup)
 
-    @classmethod
-    def _cleanup(cls):
-        with cls.registry.cursor() as cr:
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["mail.mail"].search(
-                [("model", "=", "toperp.helpdesk.ticket"), ("res_id", "in", cls.ticket_ids)]
+                [("model", "=", "toperp.helpdesk.ticket"), ("res_id", "in", self.ticket_ids)]
             ).unlink()
-            env["toperp.helpdesk.ticket"].browse(cls.ticket_ids).exists().unlink()
-            env["toperp.helpdesk.team"].browse(cls.team_id).exists().unlink()
-            env["res.partner"].browse(cls.partner_id).exists().unlink()
+            env["toperp.helpdesk.ticket"].browse(self.ticket_ids).exists().unlink()
+            env["toperp.helpdesk.team"].browse(self.team_id).exists().unlink()
+            env["res.partner"].browse(self.partner_id).exists().unlink()
+
+    def _run_job(self, cr, batch_size):
+        """The intake job in ``cr``, as a cron worker runs it (no real e-mail)."""
+        thread = threading.current_thread()
+        testing = getattr(thread, "testing", False)
+        thread.testing = True
+        try:
+            return api.Environment(cr, SUPERUSER_ID, {})["toperp.helpdesk.intake"]._cron_intake(batch_size=batch_size)
+        finally:
+            thread.testing = testing
+
+    def test_rows_handled_after_this_workers_snapshot(self):
+        """A worker whose transaction began before another worker handled and
+        committed the first rows of the queue (under REPEATABLE READ, locking them
+        fails even with SKIP LOCKED): it rolls back, wakes the job, and the next run
+        handles the rest."""
+        with self.registry.cursor() as late_cr:
+            late = api.Environment(late_cr, SUPERUSER_ID, {})
+            # Its snapshot: taken by its first query, before the other worker commits.
+            self.assertEqual(late["toperp.helpdesk.intake"].search_count([("ticket_id", "in", self.ticket_ids)]), 12)
+            with self.registry.cursor() as cr:
+                self.assertEqual(self._run_job(cr, batch_size=2), 2)
+                cron = api.Environment(cr, SUPERUSER_ID, {}).ref("toperp_helpdesk.ir_cron_ticket_intake")
+                triggers_before = cron.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+            self.assertEqual(self._run_job(late_cr, batch_size=2), 0)
+            self.assertEqual(
+                late["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers_before + 1,
+                "the job runs again at once",
+            )
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._run_job(cr, batch_size=20), 10)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            for ticket in env["toperp.helpdesk.ticket"].browse(self.ticket_ids):
+                acks = ticket.message_ids.filtered(lambda m: m.message_type == "auto_comment")
+                self.assertEqual(len(acks), 1, ticket.name)
 
     def test_two_workers_exactly_once(self):
         barrier = threading.Barrier(2, timeout=30)
