@@ -11,6 +11,13 @@ PUBLIC_MAIL_DOMAINS = frozenset({
 })
 
 
+# What a new ticket reads of its customer's company (plan, suspension, dedicated agent,
+# portal scope): fetched alone by _toperp_company_support_terms.
+SUPPORT_TERMS_FIELDS = (
+    "toperp_support_plan", "toperp_support_suspended", "toperp_dedicated_user_id", "toperp_portal_scope",
+)
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -55,6 +62,14 @@ class ResPartner(models.Model):
         "toperp.helpdesk.ticket", "commercial_partner_id", string="Helpdesk Tickets"
     )
     toperp_ticket_count = fields.Integer(string="Tickets", compute="_compute_toperp_ticket_count")
+
+    def _toperp_company_support_terms(self):
+        """These contacts' companies, their support terms in the cache. Read alone:
+        nothing else of a company is read when one of its contacts opens a ticket,
+        and its whole row (~60 columns) costs ~0.9 ms more per e-mail."""
+        companies = self.commercial_partner_id
+        companies.fetch(SUPPORT_TERMS_FIELDS)
+        return companies
 
     def _compute_toperp_ticket_count(self):
         commercial = self.commercial_partner_id

@@ -57,5 +57,5 @@ class _TriageRules:
         self.ranks = {code: rank for code, (_id, rank, _words) in data.items()}
 
     def suggest(self, text):
-        code = intake.suggest_severity(text, self.keywords, self.ranks)
+        code = intake.suggest_severity(text, self.keywords, self.ranks, keywords_folded=True)
         return self.severities.browse(self.ids.get(code, []))

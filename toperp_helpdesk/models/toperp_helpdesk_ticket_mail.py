@@ -145,7 +145,7 @@ class ToperpHelpdeskTicket(models.Model):
         stage = self.env["toperp.helpdesk.stage"].browse(values.get("stage_id")) or team._stage_new()
         changes = self._acknowledgement_changes(
             "email", team, bool(partner.email or values.get("partner_email")), missing, stage,
-            partner.commercial_partner_id.toperp_support_suspended,
+            partner._toperp_company_support_terms().toperp_support_suspended,
         )
         if "team_id" not in values and team:
             changes["team_id"] = team.id

@@ -62,8 +62,13 @@ class ToperpHelpdeskTicket(models.Model):
             return None, "no-sender"
         if sender in self.env["mail.alias"]._toperp_own_addresses_cached():
             return None, "own-address"
-        # Only the headers looked at (decoding every header of the message costs).
-        headers = {name: str(message[name]) for name in intake.GATEWAY_HEADERS if message.get(name) is not None}
+        # Only the headers looked at, each decoded once (decoding a header costs: a
+        # Content-Type with its parameters ~0.1 ms).
+        headers = {}
+        for name in intake.GATEWAY_HEADERS:
+            value = message.get(name)
+            if value is not None:
+                headers[name] = str(value)
         automatic = intake.is_automatic_message(headers, email_from)
         if automatic and not thread_id:
             return None, "automatic"
