@@ -331,8 +331,10 @@ class ToperpHelpdeskTicket(models.Model):
         (``mail_auto_subscribe_no_notify``: the mail gateway leaves it to the intake job)."""
         now = fields.Datetime.now()
         Stage = self.env["toperp.helpdesk.stage"]
-        self.env["res.partner"].browse({vals["partner_id"] for vals in vals_list if vals.get("partner_id")}).sudo(
-        )._toperp_company_support_terms()
+        # The customers' support terms, before the precomputed fields read them (the
+        # e-mail path has them already: _opening_values).
+        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        self.env["res.partner"].sudo().browse(partner_ids)._toperp_company_support_terms()
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             sequence = self.env["ir.sequence"].sudo().browse(self._number_sequence_id(company.id))
