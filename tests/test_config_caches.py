@@ -37,6 +37,24 @@ class TestConfigCaches(common.HelpdeskCase):
         ticket = self.create_ticket(name="Máy chủ báo lỗi 502 liên tục")
         self.assertEqual(ticket.suggested_severity_id, self.severity_critical)
 
+    def test_severity_rank_follows_the_severity(self):
+        """The queue's order (the ticket's copy of its severity's rank) follows a change of
+        the rank, for the tickets already open and the next one; a ticket kept at a
+        severity since archived keeps its code and rank."""
+        open_ticket = self.create_ticket(severity_id=self.severity_low.id)
+        self.assertEqual(
+            (open_ticket.severity_code, open_ticket.severity_rank), ("low", self.severity_low.sequence)
+        )
+        self.severity_low.sequence = self.severity_critical.sequence + 5
+        self.assertEqual(open_ticket.severity_rank, self.severity_critical.sequence + 5)
+        critical = self.create_ticket(severity_id=self.severity_critical.id)
+        queue = self.Ticket.search([("id", "in", [open_ticket.id, critical.id])])
+        self.assertEqual(queue[0], open_ticket, "the Low ticket, ranked above Critical now, comes first")
+        self.assertEqual(self.create_ticket(severity_id=self.severity_low.id).severity_rank, self.severity_low.sequence)
+        self.severity_medium.active = False
+        kept = self.create_ticket(severity_id=self.severity_medium.id)
+        self.assertEqual((kept.severity_code, kept.severity_rank), ("medium", self.severity_medium.sequence))
+
     def test_policy_criteria_seen_by_next_ticket(self):
         Policy = self.env["toperp.helpdesk.sla.policy"]
         self.assertNotEqual(self.create_ticket().sla_policy_id.name, "Hoa Sen")

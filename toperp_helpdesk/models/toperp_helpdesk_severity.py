@@ -2,6 +2,8 @@ from odoo import api, fields, models, tools
 
 from ..tools import intake
 
+SEVERITY_CODES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+
 
 class ToperpHelpdeskSeverity(models.Model):
     _name = "toperp.helpdesk.severity"
@@ -12,7 +14,7 @@ class ToperpHelpdeskSeverity(models.Model):
     _toperp_cache_fields = frozenset({"code", "sequence", "triage_keywords", "active"})
 
     code = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
+        SEVERITY_CODES,
         required=True,
         help="Stable code used by SLA policies, the portal and integrations.",
     )

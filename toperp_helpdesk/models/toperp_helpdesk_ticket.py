@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models, tools
 
 from ..tools import intake
+from .toperp_helpdesk_severity import SEVERITY_CODES
 
 _logger = logging.getLogger(__name__)
 
@@ -124,8 +125,12 @@ class ToperpHelpdeskTicket(models.Model):
         index=True,
     )
     severity_description = fields.Text(related="severity_id.description", string="Severity Criteria")
-    severity_code = fields.Selection(related="severity_id.code", store=True, precompute=True, string="Severity Code")
-    severity_rank = fields.Integer(related="severity_id.sequence", store=True, precompute=True, string="Severity Rank")
+    # Copies of the severity's code and rank (list order, SLA targets), taken from the
+    # registry cache that every new ticket reads anyway (triage): as related fields they
+    # fetched the severity's row, translations included, for each new ticket: one query
+    # (tests/test_creation_query_count.py).
+    severity_code = fields.Selection(SEVERITY_CODES, compute="_compute_severity_copies", store=True, precompute=True)
+    severity_rank = fields.Integer(compute="_compute_severity_copies", store=True, precompute=True)
     suggested_severity_id = fields.Many2one(
         "toperp.helpdesk.severity",
         compute="_compute_suggested_severity_id",
@@ -277,6 +282,18 @@ class ToperpHelpdeskTicket(models.Model):
             has_evidence_attachment=has_evidence_attachment,
             extra_text=self.customer_followup,
         )
+
+    @api.depends("severity_id.code", "severity_id.sequence")
+    def _compute_severity_copies(self):
+        by_id = {
+            severity_id: (code, rank)
+            for code, (severity_id, rank, _words) in self.env["toperp.helpdesk.severity"]._triage_data().items()
+        }
+        for ticket in self:
+            # an archived severity is not in the cache
+            code, rank = by_id.get(ticket.severity_id.id) or (ticket.severity_id.code, ticket.severity_id.sequence)
+            ticket.severity_code = code
+            ticket.severity_rank = rank
 
     @api.depends("name", "description")
     def _compute_suggested_severity_id(self):
