@@ -15,7 +15,9 @@ COUNT = 100
 QUERIES = {
     "assign": 277,
     "stage": 526,
-    "severity": 247,
+    # the tickets' copies of the severity's code and rank come from the triage cache: one
+    # query to fill it in this test (cdb650c); a new ticket saves the severity's row
+    "severity": 248,
     "close": 8214,
     "out_of_scope": 5178,
 }
