@@ -129,8 +129,19 @@ class ToperpHelpdeskTicket(models.Model):
     # registry cache that every new ticket reads anyway (triage): as related fields they
     # fetched the severity's row, translations included, for each new ticket: one query
     # (tests/test_creation_query_count.py).
-    severity_code = fields.Selection(SEVERITY_CODES, compute="_compute_severity_copies", store=True, precompute=True)
-    severity_rank = fields.Integer(compute="_compute_severity_copies", store=True, precompute=True)
+    severity_code = fields.Selection(
+        SEVERITY_CODES,
+        compute="_compute_severity_copies",
+        store=True,
+        precompute=True,
+        help="Stable code used by SLA policies, the portal and integrations.",
+    )
+    severity_rank = fields.Integer(
+        compute="_compute_severity_copies",
+        store=True,
+        precompute=True,
+        help="Rank: higher is more urgent.",
+    )
     suggested_severity_id = fields.Many2one(
         "toperp.helpdesk.severity",
         compute="_compute_suggested_severity_id",

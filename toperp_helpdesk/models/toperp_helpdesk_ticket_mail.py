@@ -53,8 +53,8 @@ class ToperpHelpdeskTicket(models.Model):
         res = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
         if self.env.context.get("mail_auto_subscribe_no_notify"):
             # No notice is sent (_message_auto_subscribe_notify returns at once): without
-            # its template, super() does not read the agent's language either, which
-            # fetched the agent's whole res.partner row for each new ticket.
+            # its template, _message_auto_subscribe does not read the agent's language
+            # either, which fetched the agent's whole res.partner row for each new ticket.
             res = [(partner_id, subtypes, False) for partner_id, subtypes, _template in res]
         internal = set(self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[2])
         public = set(default_subtype_ids) - internal
