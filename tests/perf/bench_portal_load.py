@@ -138,7 +138,7 @@ def populate(env, tag, tickets, users):
                 severity_rank, channel, company_id, team_id, stage_id, is_closed, is_complete,
                 is_out_of_scope, has_evidence_attachment, missing_info, ack_sent,
                 access_token, create_uid, write_uid, create_date, write_date, last_stage_update,
-                close_date)
+                reported_date, close_date)
         SELECT %(prefix)s || lpad(n::text, 6, '0'),
                (ARRAY[%(titles)s])[1 + mod(n, %(nb_titles)s)] || ' (#' || n || ')',
                '<p>Các bước: vào Kế toán &gt; Hóa đơn, chọn hóa đơn số ' || n || ', bấm Xác nhận.</p>',
@@ -149,7 +149,7 @@ def populate(env, tag, tickets, users):
                CASE WHEN is_open THEN (ARRAY[%(open_stages)s])[1 + mod(n, %(nb_open)s)]
                     ELSE (ARRAY[%(closed_stages)s])[1 + mod(n, %(nb_closed)s)] END,
                NOT is_open, true, false, true, '', true,
-               md5(%(tag)s || n), %(uid)s, %(uid)s, created, created, created,
+               md5(%(tag)s || n), %(uid)s, %(uid)s, created, created, created, created,
                CASE WHEN is_open THEN NULL ELSE created + interval '2 days' END
           FROM src
         RETURNING id

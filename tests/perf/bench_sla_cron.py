@@ -54,11 +54,12 @@ def populate(env, count, changed):
         INSERT INTO toperp_helpdesk_ticket
                (number, name, severity_id, severity_code, severity_rank, channel, company_id,
                 team_id, user_id, stage_id, is_closed, sla_policy_id, sla_state,
-                sla_deadline, create_uid, write_uid, create_date, write_date, last_stage_update)
+                sla_deadline, create_uid, write_uid, create_date, write_date, last_stage_update,
+                reported_date)
         SELECT 'BENCH-' || n, 'Bench ticket ' || n, %(severity)s, 'medium', %(rank)s, 'backend',
                %(company)s, %(team)s, %(user)s, %(stage)s, false, %(policy)s, 'on_track',
                TIMESTAMP '2100-01-01', %(uid)s, %(uid)s, now() at time zone 'UTC',
-               now() at time zone 'UTC', now() at time zone 'UTC'
+               now() at time zone 'UTC', now() at time zone 'UTC', now() at time zone 'UTC'
           FROM generate_series(1, %(count)s) n
         RETURNING id
         """,

@@ -158,7 +158,7 @@ def populate(env, args):
                 severity_id, severity_code, severity_rank, channel, company_id, team_id, user_id,
                 stage_id, is_closed, is_complete, is_out_of_scope, scope_reason_id,
                 sla_policy_id, create_uid, write_uid, create_date, write_date, last_stage_update,
-                close_date)
+                reported_date, close_date)
         SELECT %(tag)s || '-' || lpad(n::text, 7, '0'),
                (ARRAY[%(titles)s])[1 + mod(n, %(nb_titles)s)], src.partner_id, src.partner_id,
                p.toperp_support_plan, false,
@@ -167,7 +167,7 @@ def populate(env, args):
                CASE WHEN mod(n, 3) = 0 THEN NULL ELSE %(agent)s END,
                CASE WHEN is_closed THEN %(closed)s ELSE (ARRAY[%(open)s])[1 + mod(n, %(nb_open)s)] END,
                is_closed, true, out_of_scope, CASE WHEN out_of_scope THEN %(scope)s END,
-               (ARRAY[%(policies)s])[sev], %(uid)s, %(uid)s, created, created, created,
+               (ARRAY[%(policies)s])[sev], %(uid)s, %(uid)s, created, created, created, created,
                CASE WHEN is_closed THEN created + interval '2 days' END
           FROM src JOIN res_partner p ON p.id = src.partner_id
         RETURNING id
