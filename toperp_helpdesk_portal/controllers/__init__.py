@@ -1,1 +1,1 @@
-from . import attachment, portal, support
+from . import attachment, portal, portal_ticket_forms, support, uploads

@@ -2,7 +2,8 @@ from odoo import http
 from odoo.addons.portal.controllers.attachment import PortalAttachmentController
 from odoo.http import request
 
-from .portal import TICKET_MODEL, max_file_mb, upload_content_error, upload_name, upload_type_error
+from .portal import TICKET_MODEL
+from .uploads import max_file_mb, upload_content_error, upload_name, upload_type_error
 
 
 class ToperpAttachmentController(PortalAttachmentController):

@@ -13,7 +13,8 @@ from odoo.http import request
 from odoo.tools import SQL, get_lang, plaintext2html
 from odoo.tools.misc import babel_locale_parse
 
-from .portal import DEFAULT_TZ, PHONE_RE, TEXT_MAX_LENGTH, callback_slots
+from .portal import DEFAULT_TZ, TEXT_MAX_LENGTH
+from .portal_ticket_forms import PHONE_RE, callback_slots
 
 # Anonymous call-backs: per phone number and for all visitors together, per window.
 CALLBACK_WINDOW_MINUTES = 10
