@@ -77,16 +77,21 @@ cumulative sums, and kept; ``add`` skips whole blocks by their totals and bisect
 inside one; ``between`` is a difference of two cumulative sums plus block totals.
 """
 
-import io
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, timedelta
 
-US_PER_SECOND = 1_000_000
-US_PER_HOUR = 3600 * US_PER_SECOND
-US_PER_DAY = 24 * US_PER_HOUR
+from .clock_time import (
+    US_PER_DAY,
+    US_PER_HOUR,
+    US_PER_SECOND,
+    as_utc_us,
+    from_us,
+    hour_to_us,
+    load_zone,
+    merge_leaves,
+)
 
 # Odoo's plan_hours scans 100 windows of 14 days from the start.
 _WINDOW_US = 14 * US_PER_DAY
@@ -97,98 +102,6 @@ _MAX_BLOCKS = 4096
 # A deadline this close (µs) to an interval boundary is recomputed Odoo's way.
 _TIE_US = 5
 
-_ZONES = {}
-
-
-def _to_us(moment):
-    """Naive datetime -> microseconds since 0001-01-01 00:00 (ordinal epoch)."""
-    return (
-        (moment.toordinal() * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second)
-        * US_PER_SECOND
-        + moment.microsecond
-    )
-
-
-def _from_us(value):
-    days, rest = divmod(value, US_PER_DAY)
-    return datetime.fromordinal(days) + timedelta(microseconds=rest)
-
-
-def _as_utc_us(moment):
-    """Return (µs in UTC, function giving a result back in ``moment``'s convention)."""
-    if moment.tzinfo is None:
-        return _to_us(moment), _identity
-    tzinfo = moment.tzinfo
-    naive = moment.astimezone(UTC).replace(tzinfo=None)
-    return _to_us(naive), lambda value: value.replace(tzinfo=UTC).astimezone(tzinfo)
-
-
-def _identity(value):
-    return value
-
-
-def _round_half_up(value):
-    """Round to an integer like Odoo's ``float_round(value, precision_digits=0)``."""
-    if not value:
-        return 0
-    epsilon = 2 ** (math.log2(abs(value)) - 50)
-    return round(value + math.copysign(epsilon, value))
-
-
-def _hour_to_us(hours):
-    """Offset from local midnight, read the way ``float_to_time`` reads it."""
-    hours = float(hours)
-    if not 0.0 <= hours <= 24.0:
-        raise ValueError(f"attendance hour out of range: {hours!r}")
-    if hours == 24.0:
-        return US_PER_DAY - 1
-    fractional, integral = math.modf(hours)
-    minutes = int(integral) * 60 + _round_half_up(60 * fractional)
-    return minutes * 60 * US_PER_SECOND
-
-
-def _load_zone(tz_name):
-    """A zoneinfo zone built from pytz's database (Odoo's), without DST after 2037."""
-    zone = _ZONES.get(tz_name)
-    if zone is not None:
-        return zone
-    try:
-        import pytz  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        zone = ZoneInfo(tz_name)
-    else:
-        try:
-            with pytz.open_resource(tz_name) as fobj:
-                data = fobj.read()
-        except (OSError, ValueError, UnicodeError):
-            zone = ZoneInfo(tz_name)  # unknown to pytz: zoneinfo decides (or raises)
-        else:
-            if data[4:5] not in (b"", b"\0") and data.endswith(b"\n"):
-                # Version 2+ files end with "\n<POSIX TZ rule>\n": drop the rule.
-                data = data[: data.rfind(b"\n", 0, len(data) - 1)] + b"\n\n"
-            zone = ZoneInfo.from_file(io.BytesIO(data), key=tz_name)
-    _ZONES[tz_name] = zone
-    return zone
-
-
-def _merge_leaves(leaves):
-    """Sorted, merged (overlapping or touching) leaves as two lists of µs."""
-    spans = []
-    for start, end in leaves:
-        start_us, _revert = _as_utc_us(start)
-        end_us, _revert = _as_utc_us(end)
-        if start_us < end_us:
-            spans.append((start_us, end_us))
-    spans.sort()
-    starts, ends = [], []
-    for start_us, end_us in spans:
-        if ends and start_us <= ends[-1]:
-            ends[-1] = max(ends[-1], end_us)
-        else:
-            starts.append(start_us)
-            ends.append(end_us)
-    return starts, ends
-
 
 class BusinessClock:
     """A compiled working-time calendar; see the module docstring."""
@@ -197,7 +110,7 @@ class BusinessClock:
 
     def __init__(self, attendances, tz_name="UTC", leaves=(), two_weeks=False, extra_days=()):
         self.tz_name = tz_name or "UTC"
-        self._zone = _load_zone(self.tz_name)
+        self._zone = load_zone(self.tz_name)
         if isinstance(attendances, Mapping):
             attendances = [
                 (weekday, hour_from, hour_to)
@@ -213,8 +126,8 @@ class BusinessClock:
             if not 0 <= weekday <= 6:
                 raise ValueError(f"weekday out of range: {weekday!r}")
             span = (
-                _hour_to_us(hour_from),
-                _hour_to_us(hour_to),
+                hour_to_us(hour_from),
+                hour_to_us(hour_to),
                 date_from.toordinal() if date_from else 0,
                 date_to.toordinal() if date_to else 0,
             )
@@ -226,12 +139,12 @@ class BusinessClock:
         # Extra working days: {local date ordinal: [(from µs, to µs, 0, 0), ...]}.
         self._extra = {}
         for day, hour_from, hour_to in extra_days:
-            span = (_hour_to_us(hour_from), _hour_to_us(hour_to), 0, 0)
+            span = (hour_to_us(hour_from), hour_to_us(hour_to), 0, 0)
             self._extra.setdefault(day.toordinal(), []).append(span)
         self._has_work = any(
             start < stop for slot in [*self._slots, *self._extra.values()] for start, stop, *_d in slot
         )
-        self._leave_starts, self._leave_ends = _merge_leaves(leaves)
+        self._leave_starts, self._leave_ends = merge_leaves(leaves)
         self._blocks = {}
 
     @classmethod
@@ -254,7 +167,7 @@ class BusinessClock:
         """Deadline after ``hours`` business hours from ``start`` (None: not found)."""
         if not math.isfinite(hours):
             raise ValueError(f"hours must be finite, got {hours!r}")
-        start_us, revert = _as_utc_us(start)
+        start_us, revert = as_utc_us(start)
         if not self._has_work:
             return None
         if hours >= 0:
@@ -264,13 +177,13 @@ class BusinessClock:
         if result is None:
             return None
         if isinstance(result, int):
-            result = _from_us(result)
+            result = from_us(result)
         return revert(result)
 
     def between(self, start, end):
         """Business hours between ``start`` and ``end`` (0.0 when end <= start)."""
-        start_us, _revert = _as_utc_us(start)
-        end_us, _revert = _as_utc_us(end)
+        start_us, _revert = as_utc_us(start)
+        end_us, _revert = as_utc_us(end)
         if end_us <= start_us:
             return 0.0
         first, last = start_us // _BLOCK_US, end_us // _BLOCK_US
@@ -285,7 +198,7 @@ class BusinessClock:
 
     def is_working(self, moment):
         """Whether ``moment`` is inside working time (leaves excluded)."""
-        moment_us, _revert = _as_utc_us(moment)
+        moment_us, _revert = as_utc_us(moment)
         starts, stops = self._block(moment_us // _BLOCK_US)[:2]
         index = bisect_right(stops, moment_us)
         return index < len(starts) and starts[index] <= moment_us
@@ -424,7 +337,7 @@ class BusinessClock:
                     cut = min(end, window_end)
                     interval_hours = (cut - begin) / US_PER_SECOND / 3600
                     if remaining <= interval_hours:
-                        return _from_us(begin) + timedelta(hours=remaining)
+                        return from_us(begin) + timedelta(hours=remaining)
                     remaining -= interval_hours
                     begin = cut
             index += 1
@@ -460,7 +373,7 @@ class BusinessClock:
                     cut = max(begin, window_start)
                     interval_hours = (end - cut) / US_PER_SECOND / 3600
                     if remaining <= interval_hours:
-                        return _from_us(end) - timedelta(hours=remaining)
+                        return from_us(end) - timedelta(hours=remaining)
                     remaining -= interval_hours
                     end = cut
             index -= 1
@@ -475,7 +388,7 @@ class BusinessClock:
 
     def _localize(self, ordinal, offset_us):
         """UTC µs of local day ``ordinal`` + ``offset_us`` (pytz is_dst=False)."""
-        local = _from_us(ordinal * US_PER_DAY + offset_us)
+        local = from_us(ordinal * US_PER_DAY + offset_us)
         first = local.replace(tzinfo=self._zone)
         offset = first.utcoffset()
         other = local.replace(tzinfo=self._zone, fold=1).utcoffset()
@@ -494,7 +407,7 @@ class BusinessClock:
         Attendances of every local day Odoo generates, clipped to [lo, hi], merged when
         they overlap (not when they only touch, as Odoo's WorkIntervals), minus leaves.
         """
-        lo_dt, hi_dt = _from_us(lo), _from_us(hi)
+        lo_dt, hi_dt = from_us(lo), from_us(hi)
         zone = self._zone
         first_day = min(lo_dt.date(), lo_dt.replace(tzinfo=UTC).astimezone(zone).date())
         last_day = max(hi_dt.date(), hi_dt.replace(tzinfo=UTC).astimezone(zone).date())
@@ -547,7 +460,7 @@ class BusinessClock:
                 for start, stop in self._pieces(lo, lo + _WINDOW_US):
                     interval_hours = (stop - start) / US_PER_SECOND / 3600
                     if remaining <= interval_hours:
-                        return _from_us(start) + timedelta(hours=remaining)
+                        return from_us(start) + timedelta(hours=remaining)
                     remaining -= interval_hours
             return None
         remaining = abs(remaining)
@@ -556,7 +469,7 @@ class BusinessClock:
             for start, stop in reversed(self._pieces(hi - _WINDOW_US, hi)):
                 interval_hours = (stop - start) / US_PER_SECOND / 3600
                 if remaining <= interval_hours:
-                    return _from_us(stop) - timedelta(hours=remaining)
+                    return from_us(stop) - timedelta(hours=remaining)
                 remaining -= interval_hours
         return None
 

@@ -1,22 +1,31 @@
 """Unit tests of the business-time clock, without Odoo or a database.
 
-``clock.py`` is loaded from its file, so these tests run the same under plain pytest,
-pytest-odoo and the Odoo test runner. Hand-computed cases on the office calendar
-(Mon-Fri 08:00-12:00 + 13:00-17:30, Asia/Ho_Chi_Minh = UTC+7, no DST); datetimes are
-naive UTC, written through ``vn()`` in local time for readability.
+``clock.py`` and its time line ``clock_time.py`` are loaded from their files, so these
+tests run the same under plain pytest, pytest-odoo and the Odoo test runner.
+Hand-computed cases on the office calendar (Mon-Fri 08:00-12:00 + 13:00-17:30,
+Asia/Ho_Chi_Minh = UTC+7, no DST); datetimes are naive UTC, written through ``vn()`` in
+local time for readability.
 """
 
 import importlib.util
 import pathlib
 import random
+import sys
+import types
 import unittest
 from datetime import UTC, date, datetime, timedelta, timezone
 
-_spec = importlib.util.spec_from_file_location(
-    "toperp_helpdesk_sla_clock", pathlib.Path(__file__).resolve().parent.parent / "clock.py"
-)
+# A package of its own over the addon's directory, without the addon's __init__ (which
+# imports Odoo): clock.py and its time line, clock_time.py, are loaded from their files.
+_ADDON_DIR = pathlib.Path(__file__).resolve().parent.parent
+_package = types.ModuleType("toperp_helpdesk_sla_clock")
+_package.__path__ = [str(_ADDON_DIR)]
+sys.modules.setdefault(_package.__name__, _package)
+_spec = importlib.util.spec_from_file_location(f"{_package.__name__}.clock", _ADDON_DIR / "clock.py")
 clock = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = clock
 _spec.loader.exec_module(clock)
+clock_time = sys.modules[f"{_package.__name__}.clock_time"]
 BusinessClock = clock.BusinessClock
 
 OFFICE = [(day, 8.0, 12.0) for day in range(5)] + [(day, 13.0, 17.5) for day in range(5)]
@@ -210,7 +219,7 @@ class TestClockPure(unittest.TestCase):
                 start = datetime(2026, 1, 1) + timedelta(seconds=rnd.randrange(400 * 86400))
                 # Hours ending exactly where working time ends: a tie.
                 hours = business.between(start, start + timedelta(hours=rnd.uniform(0, 1500)))
-                start_us = clock._to_us(start)
+                start_us = clock_time.to_us(start)
                 with self.subTest(attendances=attendances, tz=tz_name, start=start, hours=hours):
                     self.assertEqual(business._replay_forward(start_us, hours),
                                      business._odoo_plan_reference(start_us, hours))
