@@ -1,8 +1,9 @@
 """Business-time clock: deadlines and elapsed working hours on a weekly calendar.
 
 Framework-free (no ``odoo`` import) so that it can be tested without a database and
-cached per calendar. ``models/resource_calendar.py`` compiles a ``resource.calendar``
-into a :class:`BusinessClock`; an empty calendar means 24/7 (:meth:`BusinessClock.always`).
+cached per calendar; its time line (microseconds, time zones, leaves): ``clock_time.py``.
+``models/resource_calendar.py`` compiles a ``resource.calendar`` into a
+:class:`BusinessClock`; an empty calendar means 24/7 (:meth:`BusinessClock.always`).
 
 API
 ---
@@ -25,8 +26,7 @@ API
 ``clock.is_working(moment) -> bool``
     whether ``moment`` falls inside working time.
 ``BusinessClock.always()``
-    the 24/7 clock (``add = start + timedelta(hours=hours)``,
-    ``between = max(0, elapsed hours)``).
+    the 24/7 clock (``add = start + timedelta(hours=hours)``, ``between = max(0, elapsed hours)``).
 
 Conventions (all chosen to give exactly the answers of Odoo 18's
 ``resource.calendar.plan_hours(hours, start, compute_leaves=True)`` and
@@ -57,8 +57,7 @@ and no ``resource``):
   time, else the start of the next working interval. Negative ``hours`` plan
   backwards (the deadline is then the start of an interval on a tie). Like Odoo,
   only the 1400 days (100 windows of 14 days) after (before) ``start`` are searched:
-  ``None`` is returned where Odoo returns ``False``.
-* ``between`` is ``0.0`` when ``end <= start``.
+  ``None`` is returned where Odoo returns ``False``. ``between`` is ``0.0`` when ``end <= start``.
 * Arithmetic is exact, in integer microseconds. Odoo subtracts float hours interval
   after interval, so when the deadline falls within a few microseconds of an interval
   boundary its float rounding decides on which side of a gap the deadline lands
@@ -73,9 +72,8 @@ and no ``resource``):
   record rules (the model compiles the calendar as superuser).
 
 Speed: working intervals are materialised lazily in 28-day blocks (UTC), each with
-cumulative sums, and kept; ``add`` skips whole blocks by their totals and bisects
-inside one; ``between`` is a difference of two cumulative sums plus block totals.
-"""
+cumulative sums, and kept; ``add`` skips whole blocks by their totals and bisects inside
+one; ``between`` is a difference of two cumulative sums plus block totals."""
 
 import math
 from bisect import bisect_left, bisect_right
