@@ -81,7 +81,7 @@ class TestConfigCaches(common.HelpdeskCase):
         reads = [
             lambda: Alias._toperp_own_addresses_cached(),
             lambda: Team._stage_data_cached(self.team.id),
-            lambda: self.env["toperp.helpdesk.stage"]._flag_ids_cached(),
+            lambda: self.env["toperp.helpdesk.stage"]._closed_ids_cached(),
             lambda: self.env["toperp.helpdesk.severity"]._triage_data(),
             lambda: self.Ticket._number_sequence_id(self.company.id),
         ]

@@ -17,7 +17,7 @@ cache (owner)                                  cleared by
 ``team._reply_to_cached``                      team: name, company; mail.alias with an address:
                                                name, domain; alias domain; company: name, e-mail,
                                                alias domain
-``stage._flag_ids_cached``                     stage (as above)
+``stage._closed_ids_cached``                   stage (as above)
 ``severity._triage_data``                      severity: code, sequence, keywords, active
 ``mail.alias._toperp_own_addresses_cached``    mail.alias with an address: name, domain;
                                                alias domain: name and its bounce/catchall/

@@ -6,7 +6,7 @@ class ToperpHelpdeskStage(models.Model):
     _inherit = ["toperp.helpdesk.cached.config"]
     _description = "Helpdesk Stage"
     _order = "sequence, id"
-    # _flag_ids_cached, team._stage_data_cached
+    # _closed_ids_cached, team._stage_data_cached
     _toperp_cache_fields = frozenset({"is_closed", "pauses_sla", "team_ids", "sequence", "active"})
 
     name = fields.Char(required=True, translate=True)
@@ -33,20 +33,7 @@ class ToperpHelpdeskStage(models.Model):
     )
 
     @api.model
+    @tools.ormcache()
     def _closed_ids_cached(self):
         """Ids of the closing stages (archived ones too), from the registry cache."""
-        return self._flag_ids_cached()[0]
-
-    @api.model
-    def _pausing_ids_cached(self):
-        """Ids of the stages that pause the SLA (archived ones too), from the registry cache."""
-        return self._flag_ids_cached()[1]
-
-    @api.model
-    @tools.ormcache()
-    def _flag_ids_cached(self):
-        stages = self.sudo().with_context(active_test=False).search([])
-        return (
-            frozenset(stages.filtered("is_closed").ids),
-            frozenset(stages.filtered("pauses_sla").ids),
-        )
+        return frozenset(self.sudo().with_context(active_test=False).search([("is_closed", "=", True)]).ids)

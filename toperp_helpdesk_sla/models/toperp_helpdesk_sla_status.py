@@ -113,10 +113,6 @@ class ToperpHelpdeskSlaStatus(models.Model):
             Calendar: Calendar._toperp_clock_for(Calendar)
         }
 
-    def _clock(self):
-        self.ensure_one()
-        return self.env["resource.calendar"]._toperp_clock_for(self.sudo().calendar_id)
-
     def _sla_schedule(self):
         """Set deadline and warning date from the ORIGINAL start, adding the paused time."""
         clocks = self._clocks()
