@@ -52,6 +52,15 @@ class ToperpHelpdeskPortalForms(ToperpHelpdeskPortal):
     # New ticket
     # ------------------------------------------------------------------
 
+    def _toperp_rate_limit_errors(self):
+        """``{"form": why}`` when the customer has sent too many requests lately (shown
+        above the form's fields, what was typed kept), else ``{}``."""
+        try:
+            request.env[TICKET_MODEL]._portal_check_rate_limit(request.env.user)
+        except UserError as error:
+            return {"form": error.args[0]}
+        return {}
+
     def _toperp_service_types(self):
         partner = request.env.user.partner_id.commercial_partner_id
         # sudo: service types - a public catalogue; the customer's own ones first.
@@ -182,20 +191,14 @@ class ToperpHelpdeskPortalForms(ToperpHelpdeskPortal):
         self._toperp_nul_errors(post, ("name", "description", "affected_url", "video_url"), errors)
         kept = {key: (post.get(key) or "").replace(NUL, "") for key in
                 ("name", "description", "affected_url", "video_url", "severity_id", "service_type_id")}
+        if not errors:
+            errors = self._toperp_rate_limit_errors()
         if errors:
             # "Files are not kept" only when the customer had chosen some.
             values = self._toperp_form_values(kept, errors, had_files=any(f and f.filename for f in files))
             return request.render("toperp_helpdesk_portal.portal_ticket_new", values)
-        Ticket = request.env[TICKET_MODEL]
         user = request.env.user
-        try:
-            Ticket._portal_check_rate_limit(user)
-        except UserError as error:
-            return request.render(
-                "toperp_helpdesk_portal.portal_ticket_new",
-                self._toperp_form_values(kept, {"form": error.args[0]}),
-            )
-        ticket = Ticket.sudo().create({
+        ticket = request.env[TICKET_MODEL].sudo().create({
             "name": clean["name"],
             "description": self._toperp_ticket_description(clean),
             "affected_url": clean["affected_url"],
@@ -260,20 +263,14 @@ class ToperpHelpdeskPortalForms(ToperpHelpdeskPortal):
             errors["topic"] = env._("The topic is too long.")
         self._toperp_nul_errors(kept, ("phone", "topic"), errors)
         kept = {key: value.replace(NUL, "") for key, value in kept.items()}
+        if not errors:
+            errors = self._toperp_rate_limit_errors()
         if errors:
             return request.render(
                 "toperp_helpdesk_portal.portal_ticket_callback", self._toperp_callback_values(kept, errors)
             )
-        Ticket = env[TICKET_MODEL]
-        try:
-            Ticket._portal_check_rate_limit(user)
-        except UserError as error:
-            return request.render(
-                "toperp_helpdesk_portal.portal_ticket_callback",
-                self._toperp_callback_values(kept, {"form": error.args[0]}),
-            )
         topic_line = kept["topic"].splitlines()[0][:80]
-        ticket = Ticket.sudo().create({
+        ticket = env[TICKET_MODEL].sudo().create({
             "name": env._("Call-back request: %(topic)s", topic=topic_line),
             "description": plaintext2html(kept["topic"]),
             "channel": "callback",

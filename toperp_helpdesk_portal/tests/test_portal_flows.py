@@ -62,6 +62,20 @@ class TestPortalFlows(common.PortalCase):
         self.assertIn(ticket.number, acks.subject)
         self.assertEqual(acks.partner_ids, self.user_a.partner_id)
 
+    def test_new_ticket_over_the_rate_limit_keeps_the_form(self):
+        self.env["ir.config_parameter"].set_param("toperp_helpdesk_portal.ticket_rate_limit", "1")
+        self.authenticate("portal_a", "portal_a")
+        self._post("/my/support/new", self._form(), files={"attachments": ("shot.png", PNG, "image/png")})
+        page = self._post(
+            "/my/support/new", self._form(name="Cannot post the stock picking"),
+            files={"attachments": ("shot.png", PNG, "image/png")},
+        ).text
+        self.assertEqual(self.Ticket.search_count([("partner_id", "=", self.user_a.partner_id.id)]), 1)
+        self.assertIn("Please wait a few minutes", page)
+        # What was typed is kept; the files are not, and the customer is told so.
+        self.assertIn("Cannot post the stock picking", page)
+        self.assertIn("Files are not kept after an error", page)
+
     def test_new_ticket_with_loom_link_only(self):
         self.authenticate("portal_a", "portal_a")
         self._post("/my/support/new", self._form(video_url="https://www.loom.com/share/0123abcd"))
