@@ -23,7 +23,8 @@ QUERIES_NEW_SENDER = 51
 QUERIES_NEW_INCOMPLETE_CC = 70
 QUERIES_CUSTOMER_REPLY = 85
 QUERIES_AGENT_REPLY = 70
-QUERIES_INTAKE_BATCH_OF_5 = 227
+# 227 while the agents following the tickets were sent a copy of each acknowledgement.
+QUERIES_INTAKE_BATCH_OF_5 = 192
 
 LOOM = "https://www.loom.com/share/3f2a9c1e8d7b4a6f"
 COMPLETE_BODY = (

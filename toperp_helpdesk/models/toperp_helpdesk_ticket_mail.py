@@ -83,6 +83,13 @@ class ToperpHelpdeskTicket(models.Model):
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        if (msg_vals.get("message_type") if msg_vals else message.message_type) == "auto_comment":
+            # An automatic e-mail to the customer (acknowledgement, reminder, stage
+            # e-mail, merge notice) is no news to the staff who follow the ticket: they
+            # read it in the chatter, without an e-mail (or inbox notice) for each.
+            # Whom the message addresses still gets it.
+            addressed = set(msg_vals.get("partner_ids") or ()) if msg_vals else set(message.partner_ids.ids)
+            recipients = [r for r in recipients if r["share"] or r["id"] in addressed]
         if self.env.context.get(INBOX_ONLY_KEY):
             for recipient in recipients:
                 if recipient["notif"] == "email" and recipient["uid"] and not recipient["share"]:

@@ -51,6 +51,13 @@ class TestIntakeJob(common.HelpdeskCase):
         self.assertIn("hình chụp/video", mails.body_html, "in Vietnamese, listing the missing evidence")
         told = self._assignment_notices(ticket, ticket.user_id)
         self.assertEqual(told.mapped("notification_type"), ["inbox"])
+        self.assertIn(ticket.user_id.partner_id, ticket.message_partner_ids, "the agent follows the ticket")
+        self.assertFalse(
+            self.env["mail.notification"].sudo().search([("mail_message_id", "=", ack.id),
+                                                         ("res_partner_id", "=", ticket.user_id.partner_id.id)]),
+            "the agent gets no copy of the automatic acknowledgement (it is in the chatter)",
+        )
+        self.assertFalse(self.ticket_mails(ticket).filtered(lambda m: ticket.user_id.partner_id in m.recipient_ids))
         self.assertFalse(self._queued(ticket), "the queue is empty")
 
         self.assertEqual(self.run_intake_job(), 0, "nothing left in the queue")
